@@ -1,0 +1,152 @@
+#include "core/apiserver/watch_streams.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace skiff::apiserver {
+namespace json = boost::json;
+
+namespace {
+constexpr auto kBookmarkInterval = std::chrono::seconds(10);
+constexpr auto kTickInterval = std::chrono::milliseconds(250);
+}  // namespace
+
+struct WatchStreams::Active {
+  std::shared_ptr<ResponseStream> stream;
+  const api::Kind* kind = nullptr;
+  bool bookmarks = false;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point next_bookmark;
+  std::atomic<store::Revision> last_revision{0};
+  std::mutex mu;  // guards handle and closed
+  std::unique_ptr<store::WatchHandle> handle;
+  bool closed = false;
+
+  void Cancel() {
+    std::unique_ptr<store::WatchHandle> h;
+    {
+      std::lock_guard lock(mu);
+      closed = true;
+      h = std::move(handle);
+    }
+    h.reset();
+  }
+};
+
+WatchStreams::WatchStreams(ObjectRegistry& registry)
+    : registry_(registry), ticker_([this] { Tick(); }) {}
+
+WatchStreams::~WatchStreams() {
+  std::list<std::shared_ptr<Active>> active;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    active.swap(active_);
+  }
+  cv_.notify_all();
+  ticker_.join();
+  for (auto& a : active) {
+    a->Cancel();
+    a->stream->Close();
+  }
+}
+
+void WatchStreams::Serve(std::shared_ptr<HttpExchange> exchange, WatchRequest request) {
+  auto active = std::make_shared<Active>();
+  active->kind = request.kind;
+  active->bookmarks = request.bookmarks;
+  auto now = std::chrono::steady_clock::now();
+  if (request.timeout.count() > 0) active->deadline = now + request.timeout;
+  active->next_bookmark = now + kBookmarkInterval;
+
+  // Events that arrive before the stream exists (the initial ADDED set) are held here.
+  std::shared_ptr<ResponseStream> stream;
+  auto pending = std::make_shared<std::vector<std::string>>();
+  auto pending_mu = std::make_shared<std::mutex>();
+  auto render = request.render;
+  auto weak = std::weak_ptr<Active>(active);
+  auto sink = [weak, render, pending, pending_mu](std::vector<WatchEvent> events) {
+    auto a = weak.lock();
+    std::string out;
+    for (auto& ev : events) {
+      out += "{\"type\":\"";
+      out += ev.type;
+      out += "\",\"object\":";
+      out += render ? render(ev.object) : ev.object;
+      out += "}\n";
+    }
+    std::lock_guard lock(*pending_mu);
+    if (a && a->stream) {
+      a->stream->Write(std::move(out));
+      a->last_revision = events.back().revision;
+    } else {
+      pending->push_back(std::move(out));
+      if (a) a->last_revision = events.back().revision;
+    }
+  };
+  auto handle = registry_.Watch(*request.kind, request.ns, request.query, sink);
+  if (!handle.ok()) {
+    const api::ApiError& e = handle.error();
+    exchange->Respond(HttpResponse{e.code, "application/json", json::serialize(e.ToStatus()), {}});
+    return;
+  }
+  stream = exchange->StartStream(200, "application/json");
+  {
+    std::lock_guard lock(*pending_mu);
+    active->stream = stream;
+    for (auto& chunk : *pending) stream->Write(std::move(chunk));
+    pending->clear();
+  }
+  {
+    std::lock_guard lock(active->mu);
+    active->handle = std::move(handle.value());
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      active->Cancel();
+      stream->Close();
+      return;
+    }
+    active_.push_back(active);
+  }
+  stream->OnClose([this, weak] {
+    auto a = weak.lock();
+    if (!a) return;
+    a->Cancel();
+    std::lock_guard lock(mu_);
+    active_.remove(a);
+  });
+}
+
+void WatchStreams::Tick() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, kTickInterval);
+    if (stopping_) break;
+    auto now = std::chrono::steady_clock::now();
+    for (auto it = active_.begin(); it != active_.end();) {
+      auto& a = *it;
+      if (now >= a->deadline) {
+        a->stream->Close();
+        it = active_.erase(it);
+        continue;
+      }
+      if (a->bookmarks && now >= a->next_bookmark && a->last_revision > 0) {
+        a->next_bookmark = now + kBookmarkInterval;
+        json::object bookmark{
+            {"type", "BOOKMARK"},
+            {"object",
+             {{"kind", a->kind->kind},
+              {"apiVersion", a->kind->ApiVersion()},
+              {"metadata", {{"resourceVersion", std::to_string(a->last_revision.load())}}}}}};
+        a->stream->Write(json::serialize(bookmark) + "\n");
+      }
+      ++it;
+    }
+  }
+}
+
+}  // namespace skiff::apiserver
