@@ -1,5 +1,6 @@
 // The pods/binding and <workload>/scale subresources of ObjectRegistry.
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 
 #include "core/api/patch.h"
@@ -113,9 +114,11 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     json::value& conds = status.as_object()["conditions"];
     if (!conds.is_array()) conds = json::array();
     json::array& arr = conds.as_array();
-    std::erase_if(arr, [](const json::value& c) {
-      return c.is_object() && Str(c.as_object(), "type") == "PodScheduled";
-    });
+    arr.erase(std::remove_if(arr.begin(), arr.end(),
+                             [](const json::value& c) {
+                               return c.is_object() && Str(c.as_object(), "type") == "PodScheduled";
+                             }),
+              arr.end());
     arr.push_back(json::object{{"type", "PodScheduled"},
                                {"status", "True"},
                                {"lastProbeTime", nullptr},
