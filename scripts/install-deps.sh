@@ -8,7 +8,7 @@ packages=(
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-kubernetes etcd-server etcd-client
-  iproute2 containernetworking-plugins wrk
+  iproute2 containernetworking-plugins wrk curl
 )
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
 missing=()
