@@ -51,6 +51,10 @@ void SqliteStatement::BindBlob(int index, std::string_view value) {
   }
 }
 
+void SqliteStatement::BindText(int index, std::string_view value) {
+  sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8);
+}
+
 void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
 Result<bool> SqliteStatement::Step() {

@@ -25,6 +25,7 @@ class SqliteStatement {
   // Indexes start at 1, as in SQL.
   void BindInt(int index, std::int64_t value);
   void BindBlob(int index, std::string_view value);  // not copied
+  void BindText(int index, std::string_view value);  // not copied; TEXT never equals a BLOB
   void BindNull(int index);
 
   Result<bool> Step();  // true: a row is ready to read; false: finished

@@ -167,7 +167,7 @@ Status SqliteJournal::RunInTransaction(const std::function<Status()>& body) {
 }
 
 Status SqliteJournal::SetMeta(std::string_view name, std::int64_t value) {
-  set_meta_.BindBlob(1, name);
+  set_meta_.BindText(1, name);
   set_meta_.BindInt(2, value);
   return set_meta_.Run();
 }
