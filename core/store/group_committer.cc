@@ -1,0 +1,121 @@
+#include "core/store/group_committer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace skiff::store {
+
+namespace {
+
+// Bounds one transaction; anything beyond waits for the next batch.
+constexpr std::size_t kMaxBatch = 4096;
+
+}  // namespace
+
+// Lives on the submitting thread's stack until `done`; its condition variable is notified
+// under mu_, so the submitter cannot destroy it while the writer still touches it.
+struct GroupCommitter::Request {
+  explicit Request(Mutation m) : mutation(std::move(m)) {}
+  Mutation mutation;
+  std::optional<Result<Event>> result;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+GroupCommitter::GroupCommitter(Keyspace& keyspace, WatchHub& hub, Journal* journal)
+    : keyspace_(keyspace), hub_(hub), journal_(journal), thread_([this] { Run(); }) {}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_one();
+  thread_.join();
+}
+
+Result<Event> GroupCommitter::Submit(Mutation mutation) {
+  Request request(std::move(mutation));
+  std::unique_lock lock(mu_);
+  if (stopping_) return Status::Unavailable("store is closing");
+  queue_.push_back(&request);
+  if (queue_.size() == 1) queue_cv_.notify_one();
+  request.cv.wait(lock, [&] { return request.done; });
+  return std::move(*request.result);
+}
+
+void GroupCommitter::Run() {
+  std::vector<Request*> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to do
+      if (queue_.size() <= kMaxBatch) {
+        batch.swap(queue_);
+      } else {
+        batch.assign(queue_.begin(), queue_.begin() + kMaxBatch);
+        queue_.erase(queue_.begin(), queue_.begin() + kMaxBatch);
+      }
+    }
+    CommitBatch(batch);
+    Complete(batch);
+    batch.clear();
+  }
+}
+
+void GroupCommitter::CommitBatch(const std::vector<Request*>& batch) {
+  if (!failure_.ok()) {
+    for (Request* request : batch) request->result = failure_;
+    return;
+  }
+  // Check each request against the keyspace as changed by the earlier ones of this batch.
+  std::unordered_map<std::string, std::optional<KeyValue>> staged;
+  std::vector<Event> events;
+  std::vector<Request*> committed;
+  Revision next = keyspace_.revision() + 1;
+  for (Request* request : batch) {
+    std::string key = request->mutation.key;
+    auto it = staged.find(key);
+    std::optional<KeyValue> current =
+        it != staged.end() ? it->second : keyspace_.Get(request->mutation.key);
+    Result<Event> event =
+        Evaluate(std::move(request->mutation), current ? &*current : nullptr, next);
+    if (!event.ok()) {
+      request->result = std::move(event);
+      continue;
+    }
+    staged[std::move(key)] =
+        event->type == Event::Type::kPut ? std::optional<KeyValue>(event->kv) : std::nullopt;
+    events.push_back(std::move(*event));
+    committed.push_back(request);
+    ++next;
+  }
+  if (events.empty()) return;
+
+  if (journal_ != nullptr) {
+    if (Status status = journal_->Commit(events); !status.ok()) {
+      spdlog::error("store: commit of {} write(s) failed, refusing further writes: {}",
+                    events.size(), status.ToString());
+      failure_ = Status::Unavailable("store commit failed: " + status.ToString());
+      for (Request* request : committed) request->result = failure_;
+      return;
+    }
+  }
+  keyspace_.Apply(events);
+  for (std::size_t i = 0; i < committed.size(); ++i) committed[i]->result = events[i];
+  hub_.Publish(std::move(events));
+}
+
+void GroupCommitter::Complete(const std::vector<Request*>& batch) {
+  std::lock_guard lock(mu_);
+  for (Request* request : batch) {
+    request->done = true;
+    request->cv.notify_one();
+  }
+}
+
+}  // namespace skiff::store
