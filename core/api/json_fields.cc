@@ -46,6 +46,10 @@ bool GetBool(const json::object& obj, std::string_view path) {
   return v != nullptr && v->is_bool() && v->get_bool();
 }
 
+void SetDefault(json::object& obj, std::string_view key, json::value v) {
+  if (!obj.contains(key)) obj[key] = std::move(v);
+}
+
 json::object& ChildObject(json::object& obj, std::string_view key) {
   json::value& v = obj[key];
   if (!v.is_object()) v = json::object();
