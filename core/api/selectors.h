@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/api/errors.h"
+#include "core/api/kinds.h"
 #include "core/base/status.h"
 
 namespace skiff::api {
@@ -31,6 +32,9 @@ class LabelSelector {
   // labels: the object's metadata.labels (may be null/absent).
   bool Matches(const boost::json::value* labels) const;
   const std::vector<Requirement>& requirements() const { return requirements_; }
+  // Canonical text as Kubernetes prints it: requirements sorted by key, set values sorted
+  // ("app=web,tier in (a,b)"); "" for the empty selector.
+  std::string String() const;
 
  private:
   std::vector<Requirement> requirements_;
@@ -44,8 +48,13 @@ class FieldSelector {
     std::string value;
   };
 
-  // Fails with InvalidArgument for an unsupported field (message names it).
+  // Fails with InvalidArgument for an unsupported field (message names it). Accepts the
+  // fields any built-in kind supports.
   static Result<FieldSelector> Parse(std::string_view text);
+  // Accepts only the fields Kubernetes supports for this kind (metadata.name and
+  // metadata.namespace everywhere; pods: spec.nodeName, status.phase, ...; events:
+  // involvedObject.*, reason, source, type, ...; secrets: type; nodes: spec.unschedulable).
+  static Result<FieldSelector> ParseFor(const Kind& kind, std::string_view text);
   bool Empty() const { return requirements_.empty(); }
   bool Matches(const boost::json::object& obj) const;
   const std::vector<Requirement>& requirements() const { return requirements_; }
