@@ -90,7 +90,9 @@ int main(int argc, char** argv) {
   std::lock_guard lock(mu);
   std::sort(latencies_ms.begin(), latencies_ms.end());
   auto pct = [&](double p) {
-    return latencies_ms.empty() ? 0.0 : latencies_ms[static_cast<std::size_t>(p * (latencies_ms.size() - 1))];
+    return latencies_ms.empty()
+               ? 0.0
+               : latencies_ms[static_cast<std::size_t>(p * (latencies_ms.size() - 1))];
   };
   std::printf("watches=%d events=%d delivered=%zu/%ld p50=%.2fms p99=%.2fms max=%.2fms\n", watches,
               events, latencies_ms.size(), want, pct(0.5), pct(0.99), pct(1.0));

@@ -30,7 +30,8 @@ HttpResponse JsonResponse(int code, std::string body) {
 
 HttpResponse ErrorResponse(const ApiError& e) {
   HttpResponse r = JsonResponse(e.code, json::serialize(e.ToStatus()));
-  if (e.retry_after_seconds > 0) r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
+  if (e.retry_after_seconds > 0)
+    r.headers.emplace_back("Retry-After", std::to_string(e.retry_after_seconds));
   return r;
 }
 
@@ -112,9 +113,9 @@ class ApiHandler::Impl {
     const HttpRequest& req = ex->request();
     const std::string& path = req.path;
     if (!AcceptsJson(req)) {
-      return ex->Respond(ErrorResponse(
-          ApiError::NotAcceptable("only the following media types are accepted: application/json, "
-                                  "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io")));
+      return ex->Respond(ErrorResponse(ApiError::NotAcceptable(
+          "only the following media types are accepted: application/json, "
+          "application/yaml, application/json;as=Table;v=v1;g=meta.k8s.io")));
     }
     if (path == "/healthz" || path == "/livez" || path == "/readyz" ||
         path.starts_with("/healthz/") || path.starts_with("/livez/") ||
@@ -304,7 +305,8 @@ class ApiHandler::Impl {
       }
       auto body = ParseObjectBody(req);
       if (!body.ok()) return ex->Respond(ErrorResponse(body.error()));
-      if (sub == "scale") return Reply(ex, 200, registry_.UpdateScale(kind, info.ns, info.name, *body, wopts));
+      if (sub == "scale")
+        return Reply(ex, 200, registry_.UpdateScale(kind, info.ns, info.name, *body, wopts));
       Subresource s = sub == "status" ? Subresource::kStatus : Subresource::kNone;
       return Reply(ex, 200,
                    registry_.Update(kind, info.ns, info.name, std::move(body.value()), s, wopts));
@@ -406,10 +408,13 @@ ApiHandler::ApiHandler(ObjectRegistry& registry) : impl_(std::make_unique<Impl>(
 
 ApiHandler::~ApiHandler() = default;
 
-void ApiHandler::Handle(std::shared_ptr<HttpExchange> exchange) { impl_->Handle(std::move(exchange)); }
+void ApiHandler::Handle(std::shared_ptr<HttpExchange> exchange) {
+  impl_->Handle(std::move(exchange));
+}
 
 HttpResponse ApiHandler::BodyTooLarge() {
-  return ErrorResponse(ApiError::RequestEntityTooLarge("the request body is too large (limit 3 MiB)"));
+  return ErrorResponse(
+      ApiError::RequestEntityTooLarge("the request body is too large (limit 3 MiB)"));
 }
 
 }  // namespace skiff::apiserver

@@ -62,7 +62,8 @@ json::object ApiGroupList(const api::KindRegistry& kinds) {
     auto slash = gv.find('/');
     groups.push_back(GroupEntry(gv.substr(0, slash), gv.substr(slash + 1)));
   }
-  return json::object{{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
+  return json::object{
+      {"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", std::move(groups)}};
 }
 
 std::optional<json::object> ApiGroup(const api::KindRegistry& kinds, std::string_view group) {
@@ -78,8 +79,8 @@ std::optional<json::object> ApiGroup(const api::KindRegistry& kinds, std::string
   return std::nullopt;
 }
 
-std::optional<json::object> ApiResourceList(const api::KindRegistry& kinds,
-                                            std::string_view group, std::string_view version) {
+std::optional<json::object> ApiResourceList(const api::KindRegistry& kinds, std::string_view group,
+                                            std::string_view version) {
   json::array resources;
   for (const api::Kind& k : kinds.All()) {
     if (k.group != group || k.version != version) continue;
@@ -110,8 +111,8 @@ std::optional<json::object> ApiResourceList(const api::KindRegistry& kinds,
     if (k.has_binding) sub("binding", "Binding", Verbs({"create"}));
   }
   if (resources.empty()) return std::nullopt;
-  std::string gv = group.empty() ? std::string(version)
-                                 : std::string(group) + "/" + std::string(version);
+  std::string gv =
+      group.empty() ? std::string(version) : std::string(group) + "/" + std::string(version);
   return json::object{{"kind", "APIResourceList"},
                       {"apiVersion", "v1"},
                       {"groupVersion", gv},
@@ -125,7 +126,8 @@ json::object OpenApiV3Index(const api::KindRegistry& kinds) {
     if (paths.contains(p)) continue;
     // The hash only has to change when the document does; the documents are fixed per build.
     std::size_t h = std::hash<std::string>{}(json::serialize(*OpenApiV3Document(kinds, p)));
-    paths[p] = json::object{{"serverRelativeURL", "/openapi/v3/" + p + "?hash=" + std::to_string(h)}};
+    paths[p] =
+        json::object{{"serverRelativeURL", "/openapi/v3/" + p + "?hash=" + std::to_string(h)}};
   }
   return json::object{{"paths", std::move(paths)}};
 }
@@ -137,7 +139,8 @@ std::optional<json::object> OpenApiV3Document(const api::KindRegistry& kinds,
     if (GvPath(k) != gv_path) continue;
     json::object gvk{{"group", k.group}, {"version", k.version}, {"kind", k.kind}};
     json::array params{
-        json::object{{"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
+        json::object{
+            {"name", "fieldValidation"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
         json::object{{"name", "fieldManager"}, {"in", "query"}, {"schema", {{"type", "string"}}}},
         json::object{{"name", "dryRun"}, {"in", "query"}, {"schema", {{"type", "string"}}}}};
     json::object op{{"operationId", "patch" + k.kind},

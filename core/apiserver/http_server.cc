@@ -81,7 +81,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, const HttpServerOptions& options, const HttpHandler& handler)
       : stream_(std::move(socket)), options_(options), handler_(handler) {}
 
-  void Start() { asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); }); }
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  }
 
   void Shutdown() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
@@ -101,24 +103,24 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // --- streams
   void BeginStream(int status, std::string content_type) {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), status,
-                                        ct = std::move(content_type)]() mutable {
-      auto res = std::make_shared<http::response<http::empty_body>>(
-          static_cast<http::status>(status), self->version_);
-      res->set(http::field::content_type, ct);
-      res->set(http::field::cache_control, "no-cache, private");
-      res->chunked(true);
-      auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
-      self->streaming_ = true;
-      self->writing_ = true;
-      http::async_write_header(
-          self->stream_, *sr, [self, res, sr](beast::error_code ec, std::size_t) {
-            self->writing_ = false;
-            if (ec) return self->EndStream();
-            self->WatchPeer();
-            self->FlushStream();
-          });
-    });
+    asio::post(stream_.get_executor(),
+               [self = shared_from_this(), status, ct = std::move(content_type)]() mutable {
+                 auto res = std::make_shared<http::response<http::empty_body>>(
+                     static_cast<http::status>(status), self->version_);
+                 res->set(http::field::content_type, ct);
+                 res->set(http::field::cache_control, "no-cache, private");
+                 res->chunked(true);
+                 auto sr = std::make_shared<http::response_serializer<http::empty_body>>(*res);
+                 self->streaming_ = true;
+                 self->writing_ = true;
+                 http::async_write_header(self->stream_, *sr,
+                                          [self, res, sr](beast::error_code ec, std::size_t) {
+                                            self->writing_ = false;
+                                            if (ec) return self->EndStream();
+                                            self->WatchPeer();
+                                            self->FlushStream();
+                                          });
+               });
   }
 
   void StreamWrite(std::string chunk) {
@@ -149,7 +151,8 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   class Exchange final : public HttpExchange {
    public:
-    Exchange(std::shared_ptr<Session> s, HttpRequest r) : session_(std::move(s)), req_(std::move(r)) {}
+    Exchange(std::shared_ptr<Session> s, HttpRequest r)
+        : session_(std::move(s)), req_(std::move(r)) {}
     const HttpRequest& request() const override { return req_; }
     void Respond(HttpResponse response) override { session_->Respond(std::move(response)); }
     std::shared_ptr<ResponseStream> StartStream(int status, std::string content_type) override {
@@ -166,10 +169,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
     parser_->header_limit(64 * 1024);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -224,8 +226,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void WatchPeer() {
     stream_.async_read_some(asio::buffer(peer_byte_),
                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                              if (ec) self->EndStream();
-                              else self->WatchPeer();
+                              if (ec)
+                                self->EndStream();
+                              else
+                                self->WatchPeer();
                             });
   }
 
@@ -341,7 +345,8 @@ class BeastServer final : public HttpServer {
   void Accept() {
     acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket s) {
       if (ec) {
-        if (ec != asio::error::operation_aborted) spdlog::warn("http: accept failed: {}", ec.message());
+        if (ec != asio::error::operation_aborted)
+          spdlog::warn("http: accept failed: {}", ec.message());
         if (!acceptor_.is_open()) return;
       } else {
         s.set_option(tcp::no_delay(true));

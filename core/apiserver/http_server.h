@@ -18,10 +18,10 @@
 namespace skiff::apiserver {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query, as sent
-  std::string path;    // percent-decoded path
-  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
+  std::string method;                                        // "GET", "POST", ...
+  std::string target;                                        // path and query, as sent
+  std::string path;                                          // percent-decoded path
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, in order
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
 

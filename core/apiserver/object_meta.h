@@ -8,7 +8,7 @@
 
 namespace skiff::apiserver {
 
-std::string NewUid();  // random UUID v4
+std::string NewUid();                                             // random UUID v4
 std::string FormatTime(std::chrono::system_clock::time_point t);  // "2026-11-23T08:45:00Z"
 std::string NowRfc3339();
 std::string GenerateNameSuffix();  // 5 chars from Kubernetes' alphabet

@@ -165,7 +165,8 @@ ApiResult<std::string> ObjectRegistry::AllocateClusterIp() const {
   std::set<std::string> used;
   for (const auto& kv : store_.List(KeyPrefix(*svc, "")).items) {
     json::object o = DecodeObject(kv);
-    if (const json::object* spec = Obj(o, "spec")) used.insert(std::string(Str(*spec, "clusterIP")));
+    if (const json::object* spec = Obj(o, "spec"))
+      used.insert(std::string(Str(*spec, "clusterIP")));
   }
   // 10.96.0.0/16; .0.1 is the `kubernetes` service address by convention.
   for (int i = 2; i < 65535; ++i) {
@@ -178,7 +179,8 @@ ApiResult<std::string> ObjectRegistry::AllocateClusterIp() const {
 ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, Object obj,
                                          const WriteOptions& options) {
   if (std::string_view k = Str(obj, "kind"); !k.empty() && k != kind.kind) {
-    return ApiError::BadRequest("the API version in the data (" + std::string(Str(obj, "apiVersion")) +
+    return ApiError::BadRequest("the API version in the data (" +
+                                std::string(Str(obj, "apiVersion")) +
                                 ") does not match the expected API version (" + kind.ApiVersion() +
                                 ") or the kind " + std::string(k) + " does not match " + kind.kind);
   }
@@ -232,9 +234,8 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     if (generated) meta["name"] = generate_name + GenerateNameSuffix();
     std::string name(Str(meta, "name"));
     if (name.empty()) {
-      return InvalidError(kind, "",
-                          {{"FieldValueRequired", "name or generateName is required",
-                            "metadata.name"}});
+      return InvalidError(
+          kind, "", {{"FieldValueRequired", "name or generateName is required", "metadata.name"}});
     }
     if (auto causes = api::ValidateCreate(kind, obj); !causes.empty()) {
       return InvalidError(kind, name, std::move(causes));
@@ -324,8 +325,12 @@ ApiResult<Object> ObjectRegistry::Patch(const Kind& kind, std::string_view ns,
         json::value target = current;
         Result<json::value> patched = Status::Internal("unreachable");
         switch (type) {
-          case PatchType::kMerge: patched = api::ApplyMergePatch(target, patch); break;
-          case PatchType::kJson: patched = api::ApplyJsonPatch(target, patch); break;
+          case PatchType::kMerge:
+            patched = api::ApplyMergePatch(target, patch);
+            break;
+          case PatchType::kJson:
+            patched = api::ApplyJsonPatch(target, patch);
+            break;
           case PatchType::kStrategic:
             patched = api::ApplyStrategicMergePatch(kind, target, patch);
             break;
@@ -479,18 +484,18 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     Object obj = DecodeObject(*kv);
     json::object& meta = Meta(obj);
     if (!options.precondition_uid.empty() && options.precondition_uid != Str(meta, "uid")) {
-      return ApiError::Conflict(kind.group, kind.resource, std::string(name),
-                                "Precondition failed: UID in precondition: " +
-                                    options.precondition_uid + ", UID in object meta: " +
-                                    std::string(Str(meta, "uid")));
+      return ApiError::Conflict(
+          kind.group, kind.resource, std::string(name),
+          "Precondition failed: UID in precondition: " + options.precondition_uid +
+              ", UID in object meta: " + std::string(Str(meta, "uid")));
     }
     if (!options.precondition_resource_version.empty() &&
         options.precondition_resource_version != Str(meta, "resourceVersion")) {
-      return ApiError::Conflict(kind.group, kind.resource, std::string(name),
-                                "Precondition failed: ResourceVersion in precondition: " +
-                                    options.precondition_resource_version +
-                                    ", ResourceVersion in object meta: " +
-                                    std::string(Str(meta, "resourceVersion")));
+      return ApiError::Conflict(
+          kind.group, kind.resource, std::string(name),
+          "Precondition failed: ResourceVersion in precondition: " +
+              options.precondition_resource_version +
+              ", ResourceVersion in object meta: " + std::string(Str(meta, "resourceVersion")));
     }
 
     // Pods bound to a node end gracefully: the node agent stops them, then deletes with 0.

@@ -57,7 +57,7 @@ struct WatchQuery {
 };
 
 struct WatchEvent {
-  std::string type;  // ADDED, MODIFIED, DELETED
+  std::string type;    // ADDED, MODIFIED, DELETED
   std::string object;  // JSON text, resourceVersion set
   store::Revision revision = 0;
 };
@@ -119,8 +119,8 @@ class ObjectRegistry {
                                           std::string_view name, Subresource sub,
                                           const WriteOptions& options, const Mutation& mutate);
   api::ApiResult<Object> DeleteNow(const api::Kind& kind, std::string_view ns,
-                                   std::string_view name, store::Revision expected,
-                                   Object last, bool dry_run);
+                                   std::string_view name, store::Revision expected, Object last,
+                                   bool dry_run);
   std::optional<api::ApiError> CheckNamespace(const api::Kind& kind, std::string_view ns) const;
   api::ApiResult<std::string> AllocateClusterIp() const;
 

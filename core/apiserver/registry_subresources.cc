@@ -98,15 +98,16 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     if (!kv.ok()) return ApiError::NotFound("", "pods", std::string(name));
     Object pod = DecodeObject(*kv);
     if (!MetaStr(pod, "deletionTimestamp").empty()) {
-      return ApiError::Conflict("", "pods/binding", std::string(name),
-                                "pod " + std::string(name) + " is being deleted, cannot be assigned to a host");
+      return ApiError::Conflict(
+          "", "pods/binding", std::string(name),
+          "pod " + std::string(name) + " is being deleted, cannot be assigned to a host");
     }
     json::value& spec = pod["spec"];
     if (!spec.is_object()) spec = json::object();
     if (std::string_view cur = Str(spec.as_object(), "nodeName"); !cur.empty()) {
-      return ApiError::Conflict("", "pods/binding", std::string(name),
-                                "pod " + std::string(name) + " is already assigned to node \"" +
-                                    std::string(cur) + "\"");
+      return ApiError::Conflict(
+          "", "pods/binding", std::string(name),
+          "pod " + std::string(name) + " is already assigned to node \"" + std::string(cur) + "\"");
     }
     spec.as_object()["nodeName"] = node;
     json::value& status = pod["status"];
@@ -148,21 +149,20 @@ ApiResult<Object> ObjectRegistry::UpdateScale(const Kind& kind, std::string_view
   const json::object* spec = Obj(scale, "spec");
   const json::value* replicas = spec ? spec->if_contains("replicas") : nullptr;
   if (!replicas || !replicas->is_int64() || replicas->as_int64() < 0) {
-    return ApiError::Invalid("autoscaling", "Scale", std::string(name),
-                             {{"FieldValueInvalid", "must be greater than or equal to 0",
-                               "spec.replicas"}});
+    return ApiError::Invalid(
+        "autoscaling", "Scale", std::string(name),
+        {{"FieldValueInvalid", "must be greater than or equal to 0", "spec.replicas"}});
   }
   std::string pinned(MetaStr(scale, "resourceVersion"));
-  auto updated = GuaranteedUpdate(
-      kind, ns, name, Subresource::kNone, options,
-      [&](const Object& current) -> ApiResult<Object> {
-        Object next = current;
-        Meta(next)["resourceVersion"] = pinned;
-        json::value& s = next["spec"];
-        if (!s.is_object()) s = json::object();
-        s.as_object()["replicas"] = replicas->as_int64();
-        return next;
-      });
+  auto updated = GuaranteedUpdate(kind, ns, name, Subresource::kNone, options,
+                                  [&](const Object& current) -> ApiResult<Object> {
+                                    Object next = current;
+                                    Meta(next)["resourceVersion"] = pinned;
+                                    json::value& s = next["spec"];
+                                    if (!s.is_object()) s = json::object();
+                                    s.as_object()["replicas"] = replicas->as_int64();
+                                    return next;
+                                  });
   if (!updated.ok()) return updated.error();
   return ScaleOf(*updated);
 }

@@ -29,10 +29,14 @@ std::optional<WatchEvent> Convert(const ObjectFilter& filter, const store::Event
   bool now = Matches(filter, ev.kv.value);
   bool before = ev.prev && Matches(filter, ev.prev->value);
   const char* type = nullptr;
-  if (now && before) type = "MODIFIED";
-  else if (now) type = "ADDED";
-  else if (before) type = "DELETED";
-  else return std::nullopt;
+  if (now && before)
+    type = "MODIFIED";
+  else if (now)
+    type = "ADDED";
+  else if (before)
+    type = "DELETED";
+  else
+    return std::nullopt;
   return WatchEvent{type, StoredText(ev.kv), ev.revision()};
 }
 
@@ -73,16 +77,16 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
     }
     if (after < store_.CompactedRevision()) return TooOld(after, store_.CompactedRevision());
   }
-  auto handle = store_.Watch(
-      prefix, after,
-      [f = std::move(filter.value()), sink = std::move(sink)](const std::vector<store::Event>& evs) {
-        std::vector<WatchEvent> out;
-        out.reserve(evs.size());
-        for (const auto& ev : evs) {
-          if (auto we = Convert(f, ev)) out.push_back(std::move(*we));
-        }
-        if (!out.empty()) sink(std::move(out));
-      });
+  auto handle = store_.Watch(prefix, after,
+                             [f = std::move(filter.value()),
+                              sink = std::move(sink)](const std::vector<store::Event>& evs) {
+                               std::vector<WatchEvent> out;
+                               out.reserve(evs.size());
+                               for (const auto& ev : evs) {
+                                 if (auto we = Convert(f, ev)) out.push_back(std::move(*we));
+                               }
+                               if (!out.empty()) sink(std::move(out));
+                             });
   if (!handle.ok()) {
     if (handle.status().code() == Status::Code::kCompacted) {
       return TooOld(after, store_.CompactedRevision());

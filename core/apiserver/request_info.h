@@ -11,7 +11,7 @@ namespace skiff::apiserver {
 
 struct RequestInfo {
   bool is_resource_request = false;
-  std::string verb;  // get list watch create update patch delete deletecollection
+  std::string verb;        // get list watch create update patch delete deletecollection
   std::string api_prefix;  // "api" or "apis"
   std::string group;
   std::string version;

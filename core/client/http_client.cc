@@ -41,8 +41,8 @@ std::string Escape(std::string_view s) {
 
 std::string Path(const api::Kind& kind, std::string_view ns, std::string_view name = {},
                  std::string_view sub = {}) {
-  std::string p = kind.group.empty() ? "/api/" + kind.version
-                                     : "/apis/" + kind.group + "/" + kind.version;
+  std::string p =
+      kind.group.empty() ? "/api/" + kind.version : "/apis/" + kind.group + "/" + kind.version;
   if (kind.namespaced && !ns.empty()) p += "/namespaces/" + std::string(ns);
   p += "/" + kind.resource;
   if (!name.empty()) p += "/" + std::string(name);
@@ -75,8 +75,10 @@ ApiError ErrorFrom(int status, const std::string& body) {
     if (auto* r = o.if_contains("reason"); r && r->is_string()) e.reason = r->as_string();
     if (auto* m = o.if_contains("message"); m && m->is_string()) e.message = m->as_string();
     if (auto* d = o.if_contains("details"); d && d->is_object()) {
-      if (auto* n = d->as_object().if_contains("name"); n && n->is_string()) e.name = n->as_string();
-      if (auto* k = d->as_object().if_contains("kind"); k && k->is_string()) e.kind = k->as_string();
+      if (auto* n = d->as_object().if_contains("name"); n && n->is_string())
+        e.name = n->as_string();
+      if (auto* k = d->as_object().if_contains("kind"); k && k->is_string())
+        e.kind = k->as_string();
     }
     return e;
   }
@@ -127,10 +129,10 @@ class HttpClient final : public Client {
   }
 
   ApiResult<Object> Update(const api::Kind& kind, const Object& obj, bool status) override {
-    return ObjectCall(http::verb::put,
-                      Path(kind, MetaField(obj, "namespace"), MetaField(obj, "name"),
-                           status ? "status" : ""),
-                      json::serialize(obj), "application/json");
+    return ObjectCall(
+        http::verb::put,
+        Path(kind, MetaField(obj, "namespace"), MetaField(obj, "name"), status ? "status" : ""),
+        json::serialize(obj), "application/json");
   }
 
   ApiResult<Object> Patch(const api::Kind& kind, std::string_view ns, std::string_view name,
@@ -166,8 +168,7 @@ class HttpClient final : public Client {
   }
 
   ApiResult<std::unique_ptr<WatchHandle>> Watch(const api::Kind& kind, std::string_view ns,
-                                                const WatchOptions& options,
-                                                WatchCallback on_event,
+                                                const WatchOptions& options, WatchCallback on_event,
                                                 WatchClosed on_closed) override;
 
   // One request on a pooled connection; retried once on a fresh connection if the pooled
@@ -365,7 +366,8 @@ ApiResult<std::unique_ptr<WatchHandle>> HttpClient::Watch(const api::Kind& kind,
     e.message = "cannot connect to " + host_ + ":" + port_;
     return e;
   }
-  auto watch = std::make_unique<HttpWatch>(std::move(conn), std::move(on_event), std::move(on_closed));
+  auto watch =
+      std::make_unique<HttpWatch>(std::move(conn), std::move(on_event), std::move(on_closed));
   auto begun = watch->Begin(Path(kind, ns) + q, host_ + ":" + port_);
   if (!begun.ok()) return begun.error();
   return std::unique_ptr<WatchHandle>(std::move(watch));
@@ -381,9 +383,10 @@ Result<std::unique_ptr<Client>> NewHttpClient(const std::string& server) {
   if (s.starts_with("http://")) s.remove_prefix(7);
   while (!s.empty() && s.back() == '/') s.remove_suffix(1);
   auto colon = s.rfind(':');
-  if (colon == std::string_view::npos) return Status::InvalidArgument("server needs a port: " + server);
-  return std::unique_ptr<Client>(
-      std::make_unique<HttpClient>(std::string(s.substr(0, colon)), std::string(s.substr(colon + 1))));
+  if (colon == std::string_view::npos)
+    return Status::InvalidArgument("server needs a port: " + server);
+  return std::unique_ptr<Client>(std::make_unique<HttpClient>(std::string(s.substr(0, colon)),
+                                                              std::string(s.substr(colon + 1))));
 }
 
 Result<std::string> ServerFromKubeconfig(const std::string& path) {
@@ -392,7 +395,8 @@ Result<std::string> ServerFromKubeconfig(const std::string& path) {
     std::string context = cfg["current-context"].as<std::string>("");
     std::string cluster;
     for (const auto& c : cfg["contexts"]) {
-      if (c["name"].as<std::string>("") == context) cluster = c["context"]["cluster"].as<std::string>("");
+      if (c["name"].as<std::string>("") == context)
+        cluster = c["context"]["cluster"].as<std::string>("");
     }
     for (const auto& c : cfg["clusters"]) {
       if (cluster.empty() || c["name"].as<std::string>("") == cluster) {

@@ -10,9 +10,12 @@ namespace {
 
 apiserver::PatchType ToRegistry(PatchType t) {
   switch (t) {
-    case PatchType::kMerge: return apiserver::PatchType::kMerge;
-    case PatchType::kJson: return apiserver::PatchType::kJson;
-    case PatchType::kStrategic: return apiserver::PatchType::kStrategic;
+    case PatchType::kMerge:
+      return apiserver::PatchType::kMerge;
+    case PatchType::kJson:
+      return apiserver::PatchType::kJson;
+    case PatchType::kStrategic:
+      return apiserver::PatchType::kStrategic;
   }
   return apiserver::PatchType::kMerge;
 }
@@ -55,22 +58,21 @@ class InProcessClient final : public Client {
     return out;
   }
 
-  ApiResult<Object> Create(const api::Kind& kind, std::string_view ns,
-                           const Object& obj) override {
+  ApiResult<Object> Create(const api::Kind& kind, std::string_view ns, const Object& obj) override {
     return registry_.Create(kind, ns, obj);
   }
 
   ApiResult<Object> Update(const api::Kind& kind, const Object& obj, bool status) override {
-    return registry_.Update(kind, MetaField(obj, "namespace"), MetaField(obj, "name"), obj,
-                            status ? apiserver::Subresource::kStatus
-                                   : apiserver::Subresource::kNone);
+    return registry_.Update(
+        kind, MetaField(obj, "namespace"), MetaField(obj, "name"), obj,
+        status ? apiserver::Subresource::kStatus : apiserver::Subresource::kNone);
   }
 
   ApiResult<Object> Patch(const api::Kind& kind, std::string_view ns, std::string_view name,
                           PatchType type, const json::value& patch, bool status) override {
-    return registry_.Patch(kind, ns, name, ToRegistry(type), patch,
-                           status ? apiserver::Subresource::kStatus
-                                  : apiserver::Subresource::kNone);
+    return registry_.Patch(
+        kind, ns, name, ToRegistry(type), patch,
+        status ? apiserver::Subresource::kStatus : apiserver::Subresource::kNone);
   }
 
   ApiResult<Object> Delete(const api::Kind& kind, std::string_view ns, std::string_view name,
@@ -92,8 +94,7 @@ class InProcessClient final : public Client {
   }
 
   ApiResult<std::unique_ptr<WatchHandle>> Watch(const api::Kind& kind, std::string_view ns,
-                                                const WatchOptions& options,
-                                                WatchCallback on_event,
+                                                const WatchOptions& options, WatchCallback on_event,
                                                 WatchClosed /*on_closed*/) override {
     apiserver::WatchQuery q;
     q.label_selector = options.label_selector;

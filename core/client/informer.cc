@@ -41,7 +41,9 @@ Informer::~Informer() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Informer::Start() { thread_ = std::thread([this] { Run(); }); }
+void Informer::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 bool Informer::WaitForSync(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);

@@ -102,7 +102,8 @@ int RunServer(const ServerOptions& opts) {
   apiserver::ObjectRegistry registry(**store, api::KindRegistry::Builtin());
   Bootstrap(registry);
   apiserver::Compactor compactor(
-      **store, std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));
+      **store,
+      std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));
 
   auto handler = std::make_unique<apiserver::ApiHandler>(registry);
   apiserver::HttpServerOptions http;

@@ -13,7 +13,8 @@ TEST(RequestInfoTest, NamespacedCollectionAndObject) {
   EXPECT_EQ(list.resource, "pods");
   EXPECT_EQ(list.name, "");
 
-  RequestInfo get = ParseRequestInfo("GET", "/apis/apps/v1/namespaces/x/deployments/web/scale", false);
+  RequestInfo get =
+      ParseRequestInfo("GET", "/apis/apps/v1/namespaces/x/deployments/web/scale", false);
   EXPECT_EQ(get.verb, "get");
   EXPECT_EQ(get.group, "apps");
   EXPECT_EQ(get.version, "v1");

@@ -110,8 +110,9 @@ TEST_P(ClientTest, InformerSeesListThenWatchEvents) {
   informer.Start();
   ASSERT_TRUE(informer.WaitForSync(5s));
   ASSERT_TRUE(client_->Create(*cm_kind_, "default", ConfigMap("after", "1")).ok());
-  ASSERT_TRUE(client_->Patch(*cm_kind_, "default", "after", PatchType::kMerge,
-                             json::parse(R"({"data":{"v":"2"}})"))
+  ASSERT_TRUE(client_
+                  ->Patch(*cm_kind_, "default", "after", PatchType::kMerge,
+                          json::parse(R"({"data":{"v":"2"}})"))
                   .ok());
   ASSERT_TRUE(client_->Delete(*cm_kind_, "default", "before").ok());
   std::vector<std::string> want = {"add default/before", "add default/after",
