@@ -15,6 +15,8 @@
 #include "core/apiserver/compactor.h"
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
+#include "core/client/in_process_client.h"
+#include "core/controllers/namespace/namespace_controller.h"
 #include "core/store/sqlite_store.h"
 
 namespace skiff::cmd {
@@ -101,6 +103,9 @@ int RunServer(const ServerOptions& opts) {
   }
   apiserver::ObjectRegistry registry(**store, api::KindRegistry::Builtin());
   Bootstrap(registry);
+  auto client = client::NewInProcessClient(registry);
+  controllers::NamespaceController namespaces(*client);
+  namespaces.Start();
   apiserver::Compactor compactor(
       **store,
       std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));

@@ -167,6 +167,17 @@ class KubectlTest(ServerTestCase):
         out, err = self.kubectl("get", "pods", "-n", "deleting")
         self.assertIn("No resources found", err)
 
+    def test_delete_namespace_deletes_its_content(self):
+        self.kubectl("create", "namespace", "doomed")
+        self.kubectl("apply", "-n", "doomed", "-f", os.path.join(MANIFESTS, "pod.yaml"))
+        self.kubectl("create", "configmap", "cfg", "-n", "doomed", "--from-literal=a=b")
+        out, err = self.kubectl("delete", "namespace", "doomed", timeout=60)
+        self.assertIn('namespace "doomed" deleted', out)
+        out, err = self.kubectl("get", "namespace", "doomed", check=False)
+        self.assertIn('namespaces "doomed" not found', err)
+        status, body = self.server.request("GET", "/api/v1/namespaces/doomed/configmaps")
+        self.assertEqual(body["items"], [])
+
 
 if __name__ == "__main__":
     unittest.main()
