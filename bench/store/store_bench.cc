@@ -38,6 +38,7 @@ struct Options {
   std::string etcd = "/usr/bin/etcd";
   int etcd_connections = 8;
   bool skip_etcd = false;
+  int rounds = 3;
 };
 
 struct Row {
@@ -163,6 +164,8 @@ int Main(int argc, char** argv) {
   app.add_option("--etcd-connections", options.etcd_connections,
                  "gRPC connections to etcd (writers share them)");
   app.add_flag("--skip-etcd", options.skip_etcd, "only measure the SQLite store");
+  app.add_option("--rounds", options.rounds,
+                 "rounds, each running every target in turn; the median is reported");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::warn);
 
@@ -175,37 +178,54 @@ int Main(int argc, char** argv) {
     std::printf("etcd: %s not found, skipping the etcd runs\n", options.etcd.c_str());
   }
 
-  std::vector<Row> rows;
-  for (int writers : options.writers) {
-    Result<Row> sqlite = RunSqlite(options, writers, value);
-    if (!sqlite.ok()) {
-      std::fprintf(stderr, "sqlite run failed: %s\n", sqlite.status().ToString().c_str());
-      return 1;
-    }
-    rows.push_back(*sqlite);
-    if (etcd_available) {
-      Result<Row> etcd = RunEtcd(options, writers, value);
-      if (!etcd.ok()) {
-        std::fprintf(stderr, "etcd run failed: %s\n", etcd.status().ToString().c_str());
-        return 1;
+  // Rounds interleave the targets so that drift in the (shared) machine hits both alike.
+  std::vector<std::vector<Row>> runs;  // one per (writers, target), every round
+  for (int round = 0; round < options.rounds; ++round) {
+    std::size_t slot = 0;
+    for (int writers : options.writers) {
+      std::vector<Result<Row>> results;
+      results.push_back(RunSqlite(options, writers, value));
+      if (etcd_available) results.push_back(RunEtcd(options, writers, value));
+      for (Result<Row>& result : results) {
+        if (!result.ok()) {
+          std::fprintf(stderr, "run failed: %s\n", result.status().ToString().c_str());
+          return 1;
+        }
+        if (runs.size() <= slot) runs.emplace_back();
+        std::printf("round %d: %-12s writers=%-3d %8.0f writes/s\n", round + 1,
+                    result->target.c_str(), writers, result->result.per_second());
+        std::fflush(stdout);
+        runs[slot++].push_back(*result);
       }
-      rows.push_back(*etcd);
     }
   }
 
-  std::printf("\n| target | writers | durable writes/s | p50 ms | p99 ms | errors |\n");
-  std::printf("|---|---:|---:|---:|---:|---:|\n");
-  for (const Row& row : rows) {
-    std::printf("| %s | %d | %.0f | %.2f | %.2f | %llu |\n", row.target.c_str(), row.writers,
-                row.result.per_second(), row.result.p50_ms, row.result.p99_ms,
-                static_cast<unsigned long long>(row.result.errors));
+  std::printf(
+      "\n| target | writers | durable writes/s (median of %d) | all rounds | p50 ms | "
+      "p99 ms | errors |\n",
+      options.rounds);
+  std::printf("|---|---:|---:|---|---:|---:|---:|\n");
+  std::vector<Row> medians;
+  for (std::vector<Row>& slot : runs) {
+    std::string all;
+    for (const Row& row : slot) {
+      all += (all.empty() ? "" : ", ") + std::to_string(static_cast<long>(row.result.per_second()));
+    }
+    std::sort(slot.begin(), slot.end(), [](const Row& a, const Row& b) {
+      return a.result.per_second() < b.result.per_second();
+    });
+    const Row& median = slot[slot.size() / 2];
+    medians.push_back(median);
+    std::printf("| %s | %d | %.0f | %s | %.2f | %.2f | %llu |\n", median.target.c_str(),
+                median.writers, median.result.per_second(), all.c_str(), median.result.p50_ms,
+                median.result.p99_ms, static_cast<unsigned long long>(median.result.errors));
   }
   if (etcd_available) {
     std::printf("\n");
-    for (std::size_t i = 0; i + 1 < rows.size(); i += 2) {
-      double etcd = rows[i + 1].result.per_second();
-      std::printf("writers=%d: sqlite/etcd = %.2fx\n", rows[i].writers,
-                  etcd > 0 ? rows[i].result.per_second() / etcd : 0);
+    for (std::size_t i = 0; i + 1 < medians.size(); i += 2) {
+      double etcd = medians[i + 1].result.per_second();
+      std::printf("writers=%d: sqlite/etcd = %.2fx\n", medians[i].writers,
+                  etcd > 0 ? medians[i].result.per_second() / etcd : 0);
     }
   }
   RunReads(options, value);
