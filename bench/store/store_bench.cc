@@ -167,7 +167,7 @@ int Main(int argc, char** argv) {
   app.add_option("--rounds", options.rounds,
                  "rounds, each running every target in turn; the median is reported");
   CLI11_PARSE(app, argc, argv);
-  spdlog::set_level(spdlog::level::warn);
+  spdlog::set_pattern("  [%l] %v");
 
   std::string value(options.value_size, 'v');
   std::printf("value %zu bytes, %.0f s measured after %.0f s warm-up, data in %s (%s)\n",
