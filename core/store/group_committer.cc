@@ -35,6 +35,10 @@ GroupCommitter::~GroupCommitter() {
   }
   queue_cv_.notify_one();
   thread_.join();
+  if (commits_ > 0) {
+    spdlog::info("store: {} writes in {} commits ({:.1f} per commit)", writes_, commits_,
+                 static_cast<double>(writes_) / static_cast<double>(commits_));
+  }
 }
 
 Result<Event> GroupCommitter::Submit(Mutation mutation) {
@@ -105,6 +109,8 @@ void GroupCommitter::CommitBatch(const std::vector<Request*>& batch) {
       return;
     }
   }
+  ++commits_;
+  writes_ += events.size();
   keyspace_.Apply(events);
   for (std::size_t i = 0; i < committed.size(); ++i) committed[i]->result = events[i];
   hub_.Publish(std::move(events));

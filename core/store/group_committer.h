@@ -1,6 +1,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,8 @@ class GroupCommitter {
   Journal* const journal_;  // null: nothing to persist
   // After a failed journal commit the on-disk state is uncertain: refuse every later write.
   Status failure_;  // only touched by the writer thread
+  std::uint64_t commits_ = 0;  // journal transactions; writer thread only
+  std::uint64_t writes_ = 0;   // events committed; writer thread only
 
   std::mutex mu_;
   std::condition_variable queue_cv_;

@@ -31,13 +31,18 @@ ListResult Keyspace::List(std::string_view prefix, const ListOptions& options) c
   if (!options.start_after.empty() && options.start_after >= prefix) {
     it = entries_.upper_bound(options.start_after);
   }
-  for (; it != entries_.end() && it->first.starts_with(prefix); ++it) {
-    if (options.limit != 0 && result.items.size() == options.limit) {
+  // Size the result first: growing a large vector step by step costs more than this walk.
+  std::size_t count = 0;
+  auto end = it;
+  for (; end != entries_.end() && end->first.starts_with(prefix); ++end) {
+    if (options.limit != 0 && count == options.limit) {
       result.more = true;
       break;
     }
-    result.items.push_back(ToKeyValue(it->first, it->second));
+    ++count;
   }
+  result.items.reserve(count);
+  for (; it != end; ++it) result.items.push_back(ToKeyValue(it->first, it->second));
   return result;
 }
 

@@ -7,12 +7,14 @@
 //   on mod_revision.
 // - Reads (get, list) are served at the latest revision.
 // - watch(prefix, after) delivers every event with revision > after, in revision order,
-//   never duplicated, never skipped; a revision at or below compacted_revision() fails with
-//   Status::Compacted.
+//   never duplicated, never skipped; when some of those events were compacted away
+//   (after < compacted_revision()) it fails with Status::Compacted.
 //
 // Thread-safety: every method may be called from any thread concurrently. A write returns
-// only once it is durable (for persistent backends). Watch callbacks run on a store-owned
-// thread; they must be quick and must not call back into the store's write methods.
+// only once it is durable (for persistent backends); if the backend could not persist a
+// write, that write and every later one fail with Unavailable (reopen the store).
+// Watch callbacks run on a store-owned thread; they must be quick and must not call back
+// into the store's write methods.
 // Ownership: the caller owns the Store and every WatchHandle; destroying a handle cancels
 // its watch (no callback runs after the destructor returns). All handles must be destroyed
 // before the Store.
@@ -72,9 +74,13 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Keys are non-empty byte strings (InvalidArgument otherwise); values are any bytes.
+  // A refused write (AlreadyExists, NotFound, Conflict) takes no revision.
+
   // Creates key only if absent. Returns the new revision, or AlreadyExists.
   virtual Result<Revision> Create(std::string_view key, std::string value) = 0;
-  // Replaces key only if its mod_revision == expected. NotFound if absent, Conflict if stale.
+  // Replaces key only if its mod_revision == expected. NotFound if absent, Conflict if stale
+  // (expected == 0 never matches). Keeps the key's create_revision.
   virtual Result<Revision> Update(std::string_view key, std::string value, Revision expected) = 0;
   // Deletes key if its mod_revision == expected (expected == 0: unconditionally).
   // Returns the deleted KeyValue with mod_revision set to the delete's revision.
@@ -86,11 +92,14 @@ class Store {
   virtual Revision CurrentRevision() const = 0;
 
   // Watches keys with this prefix for events with revision > after.
-  // after == 0 means "from now" (current revision).
+  // after == 0 means "from now" (current revision). Compacted if after < CompactedRevision().
+  // A callback may destroy its own handle (it is then never called again); destroying a
+  // handle from any other thread waits for a running callback of it to return.
   virtual Result<std::unique_ptr<WatchHandle>> Watch(std::string_view prefix, Revision after,
                                                      WatchCallback callback) = 0;
 
-  // Drops history at or below revision; watches from there fail with Compacted.
+  // Drops history at or below revision; watches from there fail with Compacted. Live keys
+  // stay. A no-op at or below CompactedRevision(); InvalidArgument above CurrentRevision().
   virtual Status Compact(Revision revision) = 0;
   virtual Revision CompactedRevision() const = 0;
 };
