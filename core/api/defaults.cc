@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <string_view>
 
+#include "core/api/base64.h"
 #include "core/api/json_fields.h"
 #include "core/api/pod_defaults.h"
 
@@ -159,6 +160,20 @@ void DefaultNamespace(json::object& obj) {
   SetDefault(ChildObject(obj, "status"), "phase", "Active");
 }
 
+// Kubernetes folds stringData into data (base64) on the way in; it is never stored.
+void DefaultSecret(json::object& obj) {
+  SetDefault(obj, "type", "Opaque");
+  json::value* string_data = obj.if_contains("stringData");
+  if (string_data == nullptr) return;
+  json::value plain = std::move(*string_data);
+  obj.erase("stringData");
+  if (!plain.is_object()) return;
+  json::object& data = ChildObject(obj, "data");
+  for (const auto& kv : plain.get_object()) {
+    if (kv.value().is_string()) data[kv.key()] = Base64Encode(kv.value().get_string());
+  }
+}
+
 void DefaultNode(json::object& obj) {
   json::value* status = obj.if_contains("status");
   if (status == nullptr || !status->is_object()) return;
@@ -201,7 +216,7 @@ void ApplyDefaults(const Kind& kind, json::object& obj) {
   } else if (k == "PersistentVolumeClaim") {
     DefaultClaim(obj);
   } else if (k == "Secret") {
-    SetDefault(obj, "type", "Opaque");
+    DefaultSecret(obj);
   } else if (k == "Namespace") {
     DefaultNamespace(obj);
   } else if (k == "Node") {
