@@ -1,0 +1,151 @@
+#include "core/api/json_fields.h"
+#include "core/api/table_printers.h"
+
+namespace skiff::api {
+namespace {
+
+namespace json = boost::json;
+
+const json::object kEmpty;
+
+int64_t Int(const json::object& obj, std::string_view path) {
+  return GetInt(obj, path).value_or(0);
+}
+
+const json::object& TemplateSpec(const json::object& obj) {
+  const json::object* spec = FindObject(obj, "spec.template.spec");
+  return spec ? *spec : kEmpty;
+}
+
+std::string Ratio(int64_t a, int64_t b) { return std::to_string(a) + "/" + std::to_string(b); }
+
+// Appends the wide columns shared by the workload printers.
+void AddContainers(json::array& cells, const json::object& obj) {
+  auto [names, images] = ContainersAndImages(TemplateSpec(obj));
+  cells.push_back(json::string(names));
+  cells.push_back(json::string(images));
+}
+
+TableColumn Containers() {
+  return {"Containers", "string", "Names of the containers in the pod template.", 1};
+}
+TableColumn Images() {
+  return {"Images", "string", "Images of the containers in the pod template.", 1};
+}
+TableColumn Selector() {
+  return {"Selector", "string", "The label query over pods this object manages.", 1};
+}
+
+TableRow DeploymentRow(const json::object& d, TimePoint now) {
+  json::array cells{
+      GetString(d, "metadata.name"), Ratio(Int(d, "status.readyReplicas"), Int(d, "spec.replicas")),
+      Int(d, "status.updatedReplicas"), Int(d, "status.availableReplicas"), Age(d, now)};
+  AddContainers(cells, d);
+  cells.push_back(json::string(SelectorString(FindPath(d, "spec.selector"))));
+  return {std::move(cells), {}};
+}
+
+TableRow ReplicaSetRow(const json::object& rs, TimePoint now) {
+  json::array cells{GetString(rs, "metadata.name"), Int(rs, "spec.replicas"),
+                    Int(rs, "status.replicas"), Int(rs, "status.readyReplicas"), Age(rs, now)};
+  AddContainers(cells, rs);
+  cells.push_back(json::string(SelectorString(FindPath(rs, "spec.selector"))));
+  return {std::move(cells), {}};
+}
+
+TableRow ReplicationControllerRow(const json::object& rc, TimePoint now) {
+  json::array cells{GetString(rc, "metadata.name"), Int(rc, "spec.replicas"),
+                    Int(rc, "status.replicas"), Int(rc, "status.readyReplicas"), Age(rc, now)};
+  AddContainers(cells, rc);
+  // The selector is a plain map, printed like labels but empty rather than "<none>".
+  const json::object* selector = FindObject(rc, "spec.selector");
+  cells.push_back(
+      json::string(selector && !selector->empty() ? FormatLabels(selector) : std::string()));
+  return {std::move(cells), {}};
+}
+
+TableRow DaemonSetRow(const json::object& ds, TimePoint now) {
+  json::array cells{GetString(ds, "metadata.name"),
+                    Int(ds, "status.desiredNumberScheduled"),
+                    Int(ds, "status.currentNumberScheduled"),
+                    Int(ds, "status.numberReady"),
+                    Int(ds, "status.updatedNumberScheduled"),
+                    Int(ds, "status.numberAvailable"),
+                    FormatLabels(FindObject(TemplateSpec(ds), "nodeSelector")),
+                    Age(ds, now)};
+  AddContainers(cells, ds);
+  cells.push_back(json::string(SelectorString(FindPath(ds, "spec.selector"))));
+  return {std::move(cells), {}};
+}
+
+TableRow StatefulSetRow(const json::object& sts, TimePoint now) {
+  json::array cells{GetString(sts, "metadata.name"),
+                    Ratio(Int(sts, "status.readyReplicas"), Int(sts, "spec.replicas")),
+                    Age(sts, now)};
+  AddContainers(cells, sts);
+  return {std::move(cells), {}};
+}
+
+}  // namespace
+
+const TablePrinter& DeploymentPrinter() {
+  static const TablePrinter kPrinter{
+      {NameColumn(),
+       {"Ready", "string", "Ready pods out of the desired replicas."},
+       {"Up-to-date", "string", "Pods running the latest pod template."},
+       {"Available", "string", "Pods ready for at least minReadySeconds."},
+       AgeColumn(),
+       Containers(),
+       Images(),
+       Selector()},
+      DeploymentRow};
+  return kPrinter;
+}
+
+const TablePrinter& ReplicaSetPrinter() {
+  static const TablePrinter kPrinter{{NameColumn(),
+                                      {"Desired", "integer", "The number of pods wanted."},
+                                      {"Current", "integer", "The number of pods that exist."},
+                                      {"Ready", "integer", "The number of ready pods."},
+                                      AgeColumn(),
+                                      Containers(),
+                                      Images(),
+                                      Selector()},
+                                     ReplicaSetRow};
+  return kPrinter;
+}
+
+const TablePrinter& ReplicationControllerPrinter() {
+  static const TablePrinter kPrinter{ReplicaSetPrinter().columns, ReplicationControllerRow};
+  return kPrinter;
+}
+
+const TablePrinter& DaemonSetPrinter() {
+  static const TablePrinter kPrinter{
+      {NameColumn(),
+       {"Desired", "integer", "Nodes that should run the daemon pod."},
+       {"Current", "integer", "Nodes running at least one daemon pod."},
+       {"Ready", "integer", "Nodes whose daemon pod is ready."},
+       {"Up-to-date", "integer", "Nodes running the latest daemon pod template."},
+       {"Available", "integer", "Nodes whose daemon pod has been ready for minReadySeconds."},
+       {"Node Selector", "string", "The node selector of the pod template."},
+       AgeColumn(),
+       Containers(),
+       Images(),
+       Selector()},
+      DaemonSetRow};
+  return kPrinter;
+}
+
+const TablePrinter& StatefulSetPrinter() {
+  static const TablePrinter kPrinter{
+      {NameColumn(),
+       {"Ready", "string", "Ready pods out of the desired replicas."},
+       AgeColumn(),
+       Containers(),
+       Images()},
+      StatefulSetRow};
+  return kPrinter;
+}
+
+}  // namespace skiff::api
