@@ -1,8 +1,8 @@
 #pragma once
 
 #include <condition_variable>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -42,7 +42,7 @@ class GroupCommitter {
   WatchHub& hub_;
   Journal* const journal_;  // null: nothing to persist
   // After a failed journal commit the on-disk state is uncertain: refuse every later write.
-  Status failure_;  // only touched by the writer thread
+  Status failure_;             // only touched by the writer thread
   std::uint64_t commits_ = 0;  // journal transactions; writer thread only
   std::uint64_t writes_ = 0;   // events committed; writer thread only
 

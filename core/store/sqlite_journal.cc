@@ -1,13 +1,8 @@
 #include "core/store/sqlite_journal.h"
 
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -75,27 +70,16 @@ Result<std::int64_t> QueryInt(SqliteStatement& statement, std::int64_t fallback)
 
 Result<std::unique_ptr<SqliteJournal>> SqliteJournal::Open(const std::string& path,
                                                            RecoveredState* state) {
-  std::unique_ptr<SqliteJournal> journal(new SqliteJournal());
+  Result<FileLock> lock = FileLock::Acquire(path + ".lock");
+  if (!lock.ok()) return lock.status();
+  std::unique_ptr<SqliteJournal> journal(new SqliteJournal(std::move(lock).value()));
   if (Status status = journal->Initialize(path, state); !status.ok()) return status;
   spdlog::info("store: opened {} at revision {} (compacted {}, {} keys)", path, state->revision,
                state->compacted, state->kvs.size());
   return journal;
 }
 
-SqliteJournal::~SqliteJournal() {
-  if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
-}
-
 Status SqliteJournal::Initialize(const std::string& path, RecoveredState* state) {
-  std::string lock_path = path + ".lock";
-  lock_fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lock_fd_ < 0) {
-    return Status::Unavailable("open " + lock_path + ": " + std::strerror(errno));
-  }
-  if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    return Status::Unavailable(path + " is in use by another process");
-  }
-
   Result<SqliteDb> writer = SqliteDb::Open(path);
   if (!writer.ok()) return writer.status();
   writer_ = std::move(writer).value();

@@ -6,9 +6,11 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/store/file_lock.h"
 #include "core/store/journal.h"
 #include "core/store/sqlite_db.h"
 
@@ -27,7 +29,6 @@ class SqliteJournal final : public Journal {
   // Opens or creates the file at `path` and fills `state` from it.
   static Result<std::unique_ptr<SqliteJournal>> Open(const std::string& path,
                                                      RecoveredState* state);
-  ~SqliteJournal() override;
 
   Status Commit(const std::vector<Event>& events) override;
   // Folds history into compacted_kv and deletes it, in bounded steps so commits interleave.
@@ -36,7 +37,7 @@ class SqliteJournal final : public Journal {
                      std::vector<Event>* out) override;
 
  private:
-  SqliteJournal() = default;
+  explicit SqliteJournal(FileLock lock) : lock_(std::move(lock)) {}
   Status Initialize(const std::string& path, RecoveredState* state);
   Status PrepareStatements();
   Status Load(RecoveredState* state);
@@ -48,7 +49,7 @@ class SqliteJournal final : public Journal {
   Result<std::string> PrevValue(const std::string& key, Revision prev_mod_revision,
                                 Revision compacted);  // requires read_mu_
 
-  int lock_fd_ = -1;
+  FileLock lock_;  // first: released only after both connections are closed
 
   std::mutex write_mu_;
   SqliteDb writer_;
