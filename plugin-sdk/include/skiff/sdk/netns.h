@@ -3,7 +3,7 @@
 // Named network namespaces kept the way `ip netns` keeps them: a bind mount of the namespace
 // at /var/run/netns/<name>, so any tool (ip, CNI plugins, the host) can enter it by path.
 // Needs CAP_SYS_ADMIN. Thread-safe; every call works on a thread of its own, so the
-// caller's thread never changes namespace. Link SkiffSDK::netns.
+// caller's thread never changes namespace. Link SkiffSDK::os.
 
 #include <functional>
 #include <string>
