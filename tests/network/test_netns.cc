@@ -5,6 +5,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <skiff/sdk/netns.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -49,13 +50,11 @@ std::string UniqueName(const std::string& suffix) {
 }
 
 ScopedNetns::ScopedNetns(const std::string& suffix) : name_(UniqueName(suffix)) {
-  int rc = 0;
-  RunCommand("ip netns add " + name_ + " 2>&1", &rc);
-  ok_ = rc == 0;
+  ok_ = sdk::CreateNamedNetns(name_).ok();
 }
 
 ScopedNetns::~ScopedNetns() {
-  if (ok_) RunCommand("ip netns del " + name_ + " 2>&1");
+  if (ok_) (void)sdk::DeleteNamedNetns(name_);
 }
 
 ScopedLinkCleanup::~ScopedLinkCleanup() { RunCommand("ip link del " + name_ + " >/dev/null 2>&1"); }

@@ -19,7 +19,7 @@ std::string RunCommand(const std::string& command, int* exit_code = nullptr);
 // "skt<pid><suffix>", at most 15 characters (IFNAMSIZ - 1).
 std::string UniqueName(const std::string& suffix);
 
-// A named namespace under /var/run/netns, deleted on destruction.
+// A named namespace under /var/run/netns (as `ip netns add` makes), deleted on destruction.
 class ScopedNetns {
  public:
   explicit ScopedNetns(const std::string& suffix);
