@@ -1,6 +1,5 @@
 # skiff_pluginhost_grpc: the host side of gRPC plugins - CRI/CSI/network clients adapting onto
-# the SDK interfaces, and the SidecarSupervisor. Included by plugin-sdk/serve once the tree is
-# read (this folder's CMakeLists.txt belongs to the library loader).
+# the SDK interfaces, and the SidecarSupervisor. Included by this folder's CMakeLists.txt.
 
 set(dir ${CMAKE_CURRENT_LIST_DIR})
 add_library(skiff_pluginhost_grpc STATIC
