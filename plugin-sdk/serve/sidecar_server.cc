@@ -1,0 +1,119 @@
+#include "plugin-sdk/serve/sidecar_server.h"
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <system_error>
+
+#include "plugin-sdk/serve/wire/unix_socket.h"
+
+namespace skiff::serve {
+namespace {
+
+// Lists of containers or images can be large; gRPC's 4 MiB default is too tight for a node.
+constexpr int kMaxMessageBytes = 16 * 1024 * 1024;
+
+class GrpcSidecarServer final : public sdk::SidecarServer {
+ public:
+  GrpcSidecarServer(Services services, std::unique_ptr<grpc::Server> server, std::string path)
+      : services_(std::move(services)), server_(std::move(server)), path_(std::move(path)) {}
+
+  ~GrpcSidecarServer() override { Shutdown(std::chrono::seconds(5)); }
+
+  void Shutdown(std::chrono::milliseconds grace) override {
+    {
+      std::unique_lock lock(mu_);
+      if (stopping_) {
+        // Someone else is stopping it; return only once they are done.
+        stopped_cv_.wait(lock, [&] { return stopped_; });
+        return;
+      }
+      stopping_ = true;
+    }
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    server_->Wait();
+    // Only unlink our own socket: a successor may already listen on the path.
+    if (wire::ProbeUnixSocket(path_) == wire::SocketProbe::kStale) ::unlink(path_.c_str());
+    spdlog::info("sidecar server on {} stopped", path_);
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;
+    }
+    stopped_cv_.notify_all();
+  }
+
+  void Wait() override {
+    std::unique_lock lock(mu_);
+    stopped_cv_.wait(lock, [&] { return stopped_; });
+  }
+
+  const std::string& socket_path() const override { return path_; }
+
+ private:
+  Services services_;  // must outlive server_
+  std::unique_ptr<grpc::Server> server_;
+  std::string path_;
+  std::mutex mu_;
+  std::condition_variable stopped_cv_;
+  bool stopping_ = false;
+  bool stopped_ = false;
+};
+
+// Makes the path ready to listen on: its directory exists and no stale socket is in the way.
+sdk::Status PrepareSocketPath(const std::string& path) {
+  if (path.empty()) return sdk::Status::InvalidArgument("sidecar socket path is empty");
+  if (path.size() > wire::kMaxUnixSocketPath) {
+    return sdk::Status::InvalidArgument("sidecar socket path is longer than " +
+                                        std::to_string(wire::kMaxUnixSocketPath) +
+                                        " bytes: " + path);
+  }
+  std::error_code ec;
+  auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return sdk::Status::Unavailable("cannot create socket directory " + dir.string() + ": " +
+                                    ec.message());
+  }
+  switch (wire::ProbeUnixSocket(path)) {
+    case wire::SocketProbe::kAbsent:
+      return sdk::Status::Ok();
+    case wire::SocketProbe::kStale:
+      spdlog::info("removing stale socket {}", path);
+      ::unlink(path.c_str());
+      return sdk::Status::Ok();
+    case wire::SocketProbe::kListening:
+      return sdk::Status::FailedPrecondition("another process is already serving on " + path);
+    case wire::SocketProbe::kNotASocket:
+      return sdk::Status::FailedPrecondition(path + " exists and is not a socket");
+  }
+  return sdk::Status::Ok();
+}
+
+}  // namespace
+
+sdk::Result<std::unique_ptr<sdk::SidecarServer>> StartSidecarServer(
+    Services services, const std::string& unix_socket_path) {
+  if (auto s = PrepareSocketPath(unix_socket_path); !s.ok()) return s;
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(wire::UnixEndpoint(unix_socket_path),
+                           grpc::InsecureServerCredentials());
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  for (auto& service : services) builder.RegisterService(service.get());
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server) {
+    return sdk::Status::Unavailable("cannot listen on unix socket " + unix_socket_path);
+  }
+  spdlog::info("sidecar serving on {}", unix_socket_path);
+  return std::unique_ptr<sdk::SidecarServer>(
+      new GrpcSidecarServer(std::move(services), std::move(server), unix_socket_path));
+}
+
+}  // namespace skiff::serve
