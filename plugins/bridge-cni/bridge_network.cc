@@ -185,19 +185,27 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
   LinkInfo pod;
   SysError e = CreateVethPair(host, spec);
   if (e.err() == EEXIST) {
-    // A repeated ADD finds its own pair; anything else holding the names is a conflict.
     LinkInfo existing;
-    if (!GetLink(host, spec.host_name, &existing).ok()) {
-      return sdk::Status::AlreadyExists(context + ": interface " + attachment.ifname +
-                                        " already exists in " + attachment.netns);
-    }
-    if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
-    if (GetLink(inside, attachment.ifname, &pod).ok()) {
-      spec.host_mac = existing.mac;
-      e = SysError();
-    } else {
-      DeleteLink(host, spec.host_name);  // half of an old pair: replace it
+    bool host_end_exists = GetLink(host, spec.host_name, &existing).ok();
+    if (!host_end_exists && reaper_.WaitIdle(std::chrono::seconds(5))) {
+      // The pod end may belong to a pair this process retired but has not deleted yet.
       e = CreateVethPair(host, spec);
+      host_end_exists = e.err() == EEXIST && GetLink(host, spec.host_name, &existing).ok();
+    }
+    if (e.err() == EEXIST) {
+      // A repeated ADD finds its own pair; anything else holding the names is a conflict.
+      if (!host_end_exists) {
+        return sdk::Status::AlreadyExists(context + ": interface " + attachment.ifname +
+                                          " already exists in " + attachment.netns);
+      }
+      if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
+      if (GetLink(inside, attachment.ifname, &pod).ok()) {
+        spec.host_mac = existing.mac;
+        e = SysError();
+      } else {
+        DeleteLink(host, spec.host_name);  // half of an old pair: replace it
+        e = CreateVethPair(host, spec);
+      }
     }
   } else if (!e.ok()) {
     // The bridge may have been deleted or recreated since its index was cached.
@@ -246,15 +254,41 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Add(const sdk::NetworkAttachment&
   return result;
 }
 
+SysError BridgeNetwork::RemoveHostVeth(NetlinkSocket& host, const std::string& name) {
+  if (config_.deferred_delete) {
+    LinkInfo veth;
+    SysError e = GetLink(host, name, &veth);
+    if (e.err() == ENODEV) return {};
+    if (!e.ok()) return e;
+    // Down first: the pod loses its link at once and the bridge stops forwarding to it, so
+    // its address can be handed out again right away.
+    e = SetLinkDown(host, veth.index);
+    if (e.err() == ENODEV) return {};
+    if (e.ok()) {
+      e = RetireLink(host, veth.index, VethReaper::RetiredName(), kRetiredGroup);
+      if (e.err() == EEXIST) {
+        e = RetireLink(host, veth.index, VethReaper::RetiredName(), kRetiredGroup);
+      }
+    }
+    if (e.ok()) {
+      reaper_.Retired();
+      return {};
+    }
+    spdlog::warn("bridge-cni: cannot retire {} ({}); deleting it now", name, e.ToString());
+  }
+  SysError e = DeleteLink(host, name);
+  return e.err() == ENODEV ? SysError() : e;
+}
+
 sdk::Status BridgeNetwork::Del(const sdk::NetworkAttachment& attachment) {
   if (sdk::Status s = ValidateAttachment(attachment, false); !s.ok()) return s;
   const std::string context = "DEL " + Who(attachment);
   NetlinkSocket host;
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, context);
-  // Deleting the host end takes the pod end with it, so DEL needs no namespace: it works
+  // Removing the host end takes the pod end with it, so DEL needs no namespace: it works
   // even after the runtime has already removed it.
-  SysError e = DeleteLink(host, HostVethName(attachment.container_id, attachment.ifname));
-  if (!e.ok() && e.err() != ENODEV) return FromSys(e, context);
+  SysError e = RemoveHostVeth(host, HostVethName(attachment.container_id, attachment.ifname));
+  if (!e.ok()) return FromSys(e, context);
   bool released = false;
   e = ipam_->Release({attachment.container_id, attachment.ifname}, &released);
   if (!e.ok()) return FromSys(e, context + ": IPAM");
@@ -338,13 +372,14 @@ sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attac
     if (valid_veths.count(veth)) continue;
     spdlog::info("bridge-cni: GC releases {} of {}/{}", a.address.ToString(), a.owner.container_id,
                  a.owner.ifname);
-    SysError e = DeleteLink(host, veth);
-    if (!e.ok() && e.err() != ENODEV && first_error.ok()) first_error = FromSys(e, "GC " + veth);
+    SysError e = RemoveHostVeth(host, veth);
+    if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC " + veth);
     bool released;
     e = ipam_->Release(a.owner, &released);
     if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC: IPAM");
   }
-  // Veths on our bridge that no allocation explains (e.g. an ADD killed mid-way).
+  // Veths on our bridge that no allocation explains (e.g. an ADD killed mid-way), and
+  // retired ones a crashed process left behind.
   LinkInfo br;
   std::vector<LinkInfo> links;
   if (GetLink(host, config_.bridge, &br).ok() && ListLinks(host, &links).ok()) {
@@ -352,11 +387,12 @@ sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attac
       if (l.master != br.index || l.name.rfind("skv", 0) != 0 || valid_veths.count(l.name)) {
         continue;
       }
-      SysError e = DeleteLink(host, l.name);
-      if (!e.ok() && e.err() != ENODEV && first_error.ok())
-        first_error = FromSys(e, "GC " + l.name);
+      SysError e = RemoveHostVeth(host, l.name);
+      if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC " + l.name);
     }
   }
+  // GC is not latency-critical: finish the deletions before returning.
+  VethReaper::ReapNow();
   return first_error;
 }
 

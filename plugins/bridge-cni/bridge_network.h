@@ -17,6 +17,7 @@
 #include "plugins/bridge-cni/ipam_store.h"
 #include "plugins/bridge-cni/netlink_link.h"
 #include "plugins/bridge-cni/netlink_socket.h"
+#include "plugins/bridge-cni/veth_reaper.h"
 
 namespace skiff::bridge_cni {
 
@@ -51,6 +52,9 @@ class BridgeNetwork {
   sdk::Result<BridgeState> EnsureBridge(NetlinkSocket& host, bool recheck);
   sdk::Result<sdk::NetworkResult> Wire(const sdk::NetworkAttachment& attachment,
                                        Ipv4Address address, NetlinkSocket& host);
+  // Removes the host end of an attachment (and with it the pod end): retired for the reaper
+  // when deferred, else deleted now. OK if it does not exist.
+  SysError RemoveHostVeth(NetlinkSocket& host, const std::string& name);
   sdk::NetworkResult MakeResult(const sdk::NetworkAttachment& attachment, Ipv4Address address,
                                 const BridgeState& bridge, const MacAddress& host_mac,
                                 const MacAddress& pod_mac) const;
@@ -59,6 +63,7 @@ class BridgeNetwork {
   const std::unique_ptr<IpamStore> ipam_;
   std::mutex bridge_mu_;  // guards bridge_ and its creation
   BridgeState bridge_;
+  VethReaper reaper_;
 };
 
 }  // namespace skiff::bridge_cni
