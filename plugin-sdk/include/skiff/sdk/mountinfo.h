@@ -4,17 +4,17 @@
 // make NodePublish/NodeUnpublish idempotent; the conformance suite uses it to check that a
 // publish really mounted. Link SkiffSDK::os.
 
+#include <skiff/sdk/status.h>
+
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <skiff/sdk/status.h>
-
 namespace skiff::sdk {
 
 struct MountEntry {
-  std::string root;         // the path inside the source filesystem that is mounted
-  std::string mount_point;  // absolute, escapes (\040 ...) decoded
+  std::string root;                  // the path inside the source filesystem that is mounted
+  std::string mount_point;           // absolute, escapes (\040 ...) decoded
   std::vector<std::string> options;  // per-mount options: "rw"/"ro", "nosuid", ...
   std::string fs_type;
   std::string source;

@@ -5,10 +5,10 @@
 // Needs CAP_SYS_ADMIN. Thread-safe; every call works on a thread of its own, so the
 // caller's thread never changes namespace. Link SkiffSDK::os.
 
+#include <skiff/sdk/status.h>
+
 #include <functional>
 #include <string>
-
-#include <skiff/sdk/status.h>
 
 namespace skiff::sdk {
 
