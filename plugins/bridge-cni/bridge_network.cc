@@ -78,11 +78,12 @@ sdk::Status ValidateAttachment(const sdk::NetworkAttachment& a, bool need_netns)
 
 }  // namespace
 
-std::string BridgeNetwork::HostVethName(const std::string& container_id,
+std::string BridgeNetwork::HostVethName(const std::string& bridge, const std::string& container_id,
                                         const std::string& ifname) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "skv%012llx",
-                static_cast<unsigned long long>(Fnv1a(container_id, ifname) & 0xffffffffffffull));
+                static_cast<unsigned long long>(Fnv1a(bridge + "/" + container_id, ifname) &
+                                                0xffffffffffffull));
   return buf;
 }
 
@@ -146,7 +147,7 @@ sdk::NetworkResult BridgeNetwork::MakeResult(const sdk::NetworkAttachment& attac
   sdk::NetworkResult r;
   r.cni_version = config_.cni_version.empty() ? "1.0.0" : config_.cni_version;
   r.interfaces.push_back({config_.bridge, MacToString(bridge.mac), std::nullopt, ""});
-  r.interfaces.push_back({HostVethName(attachment.container_id, attachment.ifname),
+  r.interfaces.push_back({HostVeth(attachment.container_id, attachment.ifname),
                           MacToString(host_mac), std::nullopt, ""});
   r.interfaces.push_back({attachment.ifname, MacToString(pod_mac), std::nullopt, attachment.netns});
   sdk::IPConfig ip;
@@ -165,7 +166,8 @@ sdk::NetworkResult BridgeNetwork::MakeResult(const sdk::NetworkAttachment& attac
 }
 
 sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment& attachment,
-                                                    Ipv4Address address, NetlinkSocket& host) {
+                                                    Ipv4Address address, NetlinkSocket& host,
+                                                    bool* created) {
   const std::string context = "ADD " + Who(attachment);
   NetnsHandle ns;
   if (SysError e = NetnsHandle::Open(attachment.netns, &ns); !e.ok()) return FromSys(e, context);
@@ -173,8 +175,9 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
   if (!bridge.ok()) return bridge.status();
 
   VethSpec spec;
-  spec.host_name = HostVethName(attachment.container_id, attachment.ifname);
-  spec.host_mac = MacFromHash(Fnv1a(attachment.container_id, attachment.ifname));
+  spec.host_name = HostVeth(attachment.container_id, attachment.ifname);
+  spec.host_mac =
+      MacFromHash(Fnv1a(config_.bridge + "/" + attachment.container_id, attachment.ifname));
   spec.host_master = bridge->index;
   spec.peer_name = attachment.ifname;
   spec.peer_mac = MacFromAddress(address);
@@ -199,6 +202,10 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
                                           " already exists in " + attachment.netns);
       }
       if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
+      if (existing.master != spec.host_master) {
+        return sdk::Status::AlreadyExists(context + ": host interface " + spec.host_name +
+                                          " exists and is not on " + config_.bridge);
+      }
       if (GetLink(inside, attachment.ifname, &pod).ok()) {
         spec.host_mac = existing.mac;
         e = SysError();
@@ -217,6 +224,7 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
     }
   }
   if (!e.ok()) return FromSys(e, context);
+  *created = pod.index == 0;  // not an existing pair found by a repeated ADD
 
   if (!inside.valid()) {
     if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
@@ -244,10 +252,11 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Add(const sdk::NetworkAttachment&
   bool existed = false;
   SysError e = ipam_->Allocate({attachment.container_id, attachment.ifname}, &address, &existed);
   if (!e.ok()) return FromSys(e, "ADD " + Who(attachment) + ": IPAM");
-  auto result = Wire(attachment, address, host);
+  bool created = false;
+  auto result = Wire(attachment, address, host, &created);
   if (!result.ok() && !existed) {
     // Leave nothing behind for an ADD that failed: the runtime may never call DEL.
-    DeleteLink(host, HostVethName(attachment.container_id, attachment.ifname));
+    if (created) DeleteLink(host, HostVeth(attachment.container_id, attachment.ifname));
     bool released;
     ipam_->Release({attachment.container_id, attachment.ifname}, &released);
   }
@@ -287,7 +296,7 @@ sdk::Status BridgeNetwork::Del(const sdk::NetworkAttachment& attachment) {
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, context);
   // Removing the host end takes the pod end with it, so DEL needs no namespace: it works
   // even after the runtime has already removed it.
-  SysError e = RemoveHostVeth(host, HostVethName(attachment.container_id, attachment.ifname));
+  SysError e = RemoveHostVeth(host, HostVeth(attachment.container_id, attachment.ifname));
   if (!e.ok()) return FromSys(e, context);
   bool released = false;
   e = ipam_->Release({attachment.container_id, attachment.ifname}, &released);
@@ -317,7 +326,7 @@ sdk::Status BridgeNetwork::Check(const sdk::NetworkAttachment& attachment,
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, context);
   LinkInfo br, veth;
   if (SysError e = GetLink(host, config_.bridge, &br); !e.ok()) return FromSys(e, context);
-  std::string veth_name = HostVethName(attachment.container_id, attachment.ifname);
+  std::string veth_name = HostVeth(attachment.container_id, attachment.ifname);
   if (SysError e = GetLink(host, veth_name, &veth); !e.ok()) return FromSys(e, context);
   if (veth.master != br.index) {
     return sdk::Status::FailedPrecondition(context + ": " + veth_name + " is not on " +
@@ -360,7 +369,7 @@ sdk::Status BridgeNetwork::Check(const sdk::NetworkAttachment& attachment,
 sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attachments) {
   std::unordered_set<std::string> valid_veths;
   for (const sdk::AttachmentKey& k : valid_attachments) {
-    valid_veths.insert(HostVethName(k.container_id, k.ifname));
+    valid_veths.insert(HostVeth(k.container_id, k.ifname));
   }
   NetlinkSocket host;
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, "GC");
@@ -368,7 +377,7 @@ sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attac
   if (SysError e = ipam_->List(&allocations); !e.ok()) return FromSys(e, "GC: IPAM");
   sdk::Status first_error;
   for (const IpamAllocation& a : allocations) {
-    std::string veth = HostVethName(a.owner.container_id, a.owner.ifname);
+    std::string veth = HostVeth(a.owner.container_id, a.owner.ifname);
     if (valid_veths.count(veth)) continue;
     spdlog::info("bridge-cni: GC releases {} of {}/{}", a.address.ToString(), a.owner.container_id,
                  a.owner.ifname);

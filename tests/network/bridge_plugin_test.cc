@@ -83,7 +83,7 @@ TEST_F(BridgePluginTest, AddWiresThePodAndTheHostCanPingIt) {
   // The CNI 1.0 result shape: bridge, host veth, pod interface; the ip points at the latter.
   ASSERT_EQ(result->interfaces.size(), 3u);
   EXPECT_EQ(result->interfaces[0].name, bridge_);
-  EXPECT_EQ(result->interfaces[1].name, BridgeNetwork::HostVethName("pod-a", "eth0"));
+  EXPECT_EQ(result->interfaces[1].name, BridgeNetwork::HostVethName(bridge_, "pod-a", "eth0"));
   EXPECT_EQ(result->interfaces[2].name, "eth0");
   EXPECT_EQ(result->interfaces[2].sandbox, ns.path());
   EXPECT_EQ(result->interfaces[2].mac.size(), 17u);
@@ -216,7 +216,7 @@ TEST_F(BridgePluginTest, AddWhenIfnameIsTakenIsAlreadyExistsAndLeaksNothing) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), sdk::StatusCode::kAlreadyExists) << result.status().ToString();
   EXPECT_FALSE(fs::exists(data_.path() + "/" + bridge_ + "/" + subnet_.host(2)));
-  EXPECT_FALSE(HostLinkExists(BridgeNetwork::HostVethName("pod-a", "eth0")));
+  EXPECT_FALSE(HostLinkExists(BridgeNetwork::HostVethName(bridge_, "pod-a", "eth0")));
 }
 
 TEST_F(BridgePluginTest, ANewInstanceKeepsTheAllocations) {
