@@ -2,15 +2,15 @@
 
 // Loads shared-library plugins (SKIFF_EXPORT_*_PLUGIN) through Boost.DLL. The instance handed
 // out owns a reference to its library, so the code stays mapped for as long as the object
-// lives, even after every other handle is gone. Thread-safe: each call loads on its own.
-// Every error names the library path and the cause.
+// lives, even after every other handle is gone (the dynamic loader may keep it longer).
+// Thread-safe: each call loads on its own. Every error names the library path and the cause.
+
+#include <skiff/sdk/abi.h>
+#include <skiff/sdk/status.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
-
-#include <skiff/sdk/abi.h>
-#include <skiff/sdk/status.h>
 
 namespace skiff::pluginhost {
 
