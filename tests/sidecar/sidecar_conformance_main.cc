@@ -1,0 +1,111 @@
+// The conformance suites run through sidecars: the mock runtime and the hostpath driver are
+// spawned as their sidecar binaries under a SidecarSupervisor, and every case talks to them
+// through the host's CRI and CSI clients, exactly as the agent would.
+//
+// The sidecars start on the first case that needs them (so listing the tests spawns nothing)
+// and stop when the run ends.
+
+#include <gtest/gtest.h>
+#include <skiff/conformance/suites.h>
+#include <unistd.h>
+
+#include <memory>
+#include <mutex>
+
+#include "core/pluginhost/grpc_clients.h"
+#include "core/pluginhost/sidecar_supervisor.h"
+#include "tests/sidecar/test_support.h"
+
+namespace skiff::sidecar_test {
+namespace {
+
+using pluginhost::GrpcClientOptions;
+using pluginhost::SidecarKind;
+
+// One supervised sidecar, started on first use.
+class LazySidecar {
+ public:
+  LazySidecar(std::string name, SidecarKind kind, std::vector<std::string> argv_tail)
+      : name_(std::move(name)), kind_(kind), argv_tail_(std::move(argv_tail)) {}
+
+  // The endpoint once the sidecar answers, or why it does not.
+  sdk::Result<GrpcClientOptions> Client(const ScratchDir& dir, const std::string& binary) {
+    std::lock_guard lock(mu_);
+    if (!supervisor_) {
+      GrpcClientOptions options{.plugin_name = name_, .endpoint = dir.Endpoint(name_)};
+      pluginhost::SidecarConfig config;
+      config.name = name_;
+      config.endpoint = options.endpoint;
+      config.command = {binary, "--socket", dir.Socket(name_)};
+      config.command.insert(config.command.end(), argv_tail_.begin(), argv_tail_.end());
+      config.log_path = (dir.path() / (name_ + ".log")).string();
+      supervisor_ = std::make_unique<pluginhost::SidecarSupervisor>(
+          config, pluginhost::GrpcHealthCheck(kind_, options));
+      started_ = supervisor_->Start();
+      options_ = options;
+    }
+    if (!started_.ok()) return started_;
+    return options_;
+  }
+
+  void Stop() {
+    std::lock_guard lock(mu_);
+    supervisor_.reset();
+  }
+
+ private:
+  std::string name_;
+  SidecarKind kind_;
+  std::vector<std::string> argv_tail_;
+  std::mutex mu_;
+  std::unique_ptr<pluginhost::SidecarSupervisor> supervisor_;
+  sdk::Status started_;
+  GrpcClientOptions options_;
+};
+
+ScratchDir* g_dir = nullptr;
+LazySidecar* g_runtime = nullptr;
+LazySidecar* g_storage = nullptr;
+
+class StopSidecars : public testing::Environment {
+ public:
+  void TearDown() override {
+    g_runtime->Stop();
+    g_storage->Stop();
+  }
+};
+
+}  // namespace
+}  // namespace skiff::sidecar_test
+
+int main(int argc, char** argv) {
+  using namespace skiff;
+  using namespace skiff::sidecar_test;
+  testing::InitGoogleTest(&argc, argv);
+
+  ScratchDir dir;
+  std::string volumes = (dir.path() / "volumes").string();
+  LazySidecar runtime("mock", SidecarKind::kRuntime, {});
+  LazySidecar storage("hostpath", SidecarKind::kStorage,
+                      {"--config", R"({"root": ")" + volumes + R"(", "capacityBytes": 1073741824})"});
+  g_dir = &dir;
+  g_runtime = &runtime;
+  g_storage = &storage;
+  testing::AddGlobalTestEnvironment(new StopSidecars);
+
+  conformance::RegisterRuntimeSuite(
+      []() -> sdk::Result<std::shared_ptr<sdk::RuntimeService>> {
+        auto options = g_runtime->Client(*g_dir, SKIFF_MOCK_RUNTIME_SIDECAR);
+        if (!options.ok()) return options.status();
+        return std::shared_ptr<sdk::RuntimeService>(pluginhost::NewGrpcRuntimeClient(*options));
+      },
+      {}, "sidecar");
+  conformance::RegisterStorageSuite(
+      []() -> sdk::Result<std::shared_ptr<sdk::StoragePlugin>> {
+        auto options = g_storage->Client(*g_dir, SKIFF_HOSTPATH_CSI_SIDECAR);
+        if (!options.ok()) return options.status();
+        return std::shared_ptr<sdk::StoragePlugin>(pluginhost::NewGrpcStorageClient(*options));
+      },
+      {}, "sidecar");
+  return RUN_ALL_TESTS();
+}
