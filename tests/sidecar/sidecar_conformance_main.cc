@@ -1,12 +1,15 @@
 // The conformance suites run through sidecars: the mock runtime and the hostpath driver are
 // spawned as their sidecar binaries under a SidecarSupervisor, and every case talks to them
-// through the host's CRI and CSI clients, exactly as the agent would.
+// through the host's CRI and CSI clients, exactly as the agent would. The network suite runs
+// through the network sidecar server (in this process) and client, with the loopback stand-in
+// plugin of tests/plugins, when we may make network namespaces (root).
 //
 // The sidecars start on the first case that needs them (so listing the tests spawns nothing)
 // and stop when the run ends.
 
 #include <gtest/gtest.h>
 #include <skiff/conformance/suites.h>
+#include <skiff/sdk/serve.h>
 #include <unistd.h>
 
 #include <memory>
@@ -14,6 +17,7 @@
 
 #include "core/pluginhost/grpc_clients.h"
 #include "core/pluginhost/sidecar_supervisor.h"
+#include "tests/plugins/loopback_network.h"
 #include "tests/sidecar/test_support.h"
 
 namespace skiff::sidecar_test {
@@ -63,15 +67,40 @@ class LazySidecar {
   GrpcClientOptions options_;
 };
 
+// The loopback network plugin behind a sidecar server in this process, started on first use.
+class LazyNetworkServer {
+ public:
+  sdk::Result<GrpcClientOptions> Client(const ScratchDir& dir) {
+    std::lock_guard lock(mu_);
+    if (!server_) {
+      auto server = sdk::StartNetworkServer(std::make_shared<testing_plugins::LoopbackNetwork>(),
+                                            dir.Socket("loopback"));
+      if (!server.ok()) return server.status();
+      server_ = std::move(server).value();
+    }
+    return GrpcClientOptions{.plugin_name = "loopback", .endpoint = dir.Endpoint("loopback")};
+  }
+  void Stop() {
+    std::lock_guard lock(mu_);
+    server_.reset();
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<sdk::SidecarServer> server_;
+};
+
 ScratchDir* g_dir = nullptr;
 LazySidecar* g_runtime = nullptr;
 LazySidecar* g_storage = nullptr;
+LazyNetworkServer* g_network = nullptr;
 
 class StopSidecars : public testing::Environment {
  public:
   void TearDown() override {
     g_runtime->Stop();
     g_storage->Stop();
+    g_network->Stop();
   }
 };
 
@@ -88,9 +117,11 @@ int main(int argc, char** argv) {
   LazySidecar runtime("mock", SidecarKind::kRuntime, {});
   LazySidecar storage("hostpath", SidecarKind::kStorage,
                       {"--config", R"({"root": ")" + volumes + R"(", "capacityBytes": 1073741824})"});
+  LazyNetworkServer network;
   g_dir = &dir;
   g_runtime = &runtime;
   g_storage = &storage;
+  g_network = &network;
   testing::AddGlobalTestEnvironment(new StopSidecars);
 
   conformance::RegisterRuntimeSuite(
@@ -107,5 +138,16 @@ int main(int argc, char** argv) {
         return std::shared_ptr<sdk::StoragePlugin>(pluginhost::NewGrpcStorageClient(*options));
       },
       {}, "sidecar");
+  if (::geteuid() == 0) {
+    conformance::NetworkSuiteOptions network_options;
+    network_options.ifname = "lo";  // what the loopback stand-in configures
+    conformance::RegisterNetworkSuite(
+        []() -> sdk::Result<std::shared_ptr<sdk::NetworkPlugin>> {
+          auto options = g_network->Client(*g_dir);
+          if (!options.ok()) return options.status();
+          return std::shared_ptr<sdk::NetworkPlugin>(pluginhost::NewGrpcNetworkClient(*options));
+        },
+        network_options, "sidecar");
+  }
   return RUN_ALL_TESTS();
 }
