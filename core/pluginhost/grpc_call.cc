@@ -40,8 +40,7 @@ sdk::Status GrpcCaller::Failure(std::string_view op, std::chrono::milliseconds t
   switch (status.error_code()) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       if (!expired) break;
-      return sdk::Status::DeadlineExceeded(prefix + "no answer within " +
-                                           FormatDuration(timeout));
+      return sdk::Status::DeadlineExceeded(prefix + "no answer within " + FormatDuration(timeout));
     case grpc::StatusCode::UNAVAILABLE:
       return sdk::Status::Unavailable(prefix + "unavailable at " + options_.endpoint + " (" +
                                       status.error_message() + ")");

@@ -7,13 +7,12 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
+#include <skiff/sdk/status.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <skiff/sdk/status.h>
 
 #include "core/pluginhost/grpc_client_options.h"
 

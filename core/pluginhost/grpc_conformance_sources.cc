@@ -10,8 +10,7 @@ namespace {
 template <typename Fill>
 sdk::Result<conformance::SuiteFactories> ForEndpoint(const std::string& endpoint, Fill fill) {
   if (wire::UnixSocketPathFromEndpoint(endpoint).empty()) {
-    return sdk::Status::InvalidArgument("endpoint must be unix:///<path>, got '" + endpoint +
-                                        "'");
+    return sdk::Status::InvalidArgument("endpoint must be unix:///<path>, got '" + endpoint + "'");
   }
   GrpcClientOptions options;
   options.plugin_name = endpoint;

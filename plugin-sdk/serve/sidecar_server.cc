@@ -98,7 +98,7 @@ class GrpcSidecarServer final : public sdk::SidecarServer {
   const std::string& socket_path() const override { return path_; }
 
  private:
-  Services services_;          // must outlive server_
+  Services services_;         // must outlive server_
   const CallCounter* calls_;  // owned by server_
   std::unique_ptr<grpc::Server> server_;
   std::string path_;
@@ -145,8 +145,7 @@ sdk::Result<std::unique_ptr<sdk::SidecarServer>> StartSidecarServer(
   if (auto s = PrepareSocketPath(unix_socket_path); !s.ok()) return s;
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(wire::UnixEndpoint(unix_socket_path),
-                           grpc::InsecureServerCredentials());
+  builder.AddListeningPort(wire::UnixEndpoint(unix_socket_path), grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   for (auto& service : services) builder.RegisterService(service.get());

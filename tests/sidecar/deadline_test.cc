@@ -86,8 +86,7 @@ TEST_F(HungPlugin, OrdinaryCallFailsAtItsDeadline) {
 }
 
 TEST_F(HungPlugin, StopContainerWaitsItsTimeoutPlusMargin) {
-  auto [s, took] =
-      Timed([&] { return client_->StopContainer("c", std::chrono::seconds(1)); });
+  auto [s, took] = Timed([&] { return client_->StopContainer("c", std::chrono::seconds(1)); });
   EXPECT_EQ(s.code(), sdk::StatusCode::kDeadlineExceeded) << s.ToString();
   EXPECT_NE(s.message().find("StopContainer"), std::string_view::npos);
   EXPECT_GE(took, milliseconds(1200));
@@ -125,8 +124,8 @@ TEST_F(HungPlugin, ConcurrentCallersAllReturn) {
 
 TEST(SidecarDown, UnreachableEndpointIsUnavailableAtOnce) {
   ScratchDir dir;
-  auto client = pluginhost::NewGrpcRuntimeClient({.plugin_name = "gone",
-                                                  .endpoint = dir.Endpoint("nobody")});
+  auto client =
+      pluginhost::NewGrpcRuntimeClient({.plugin_name = "gone", .endpoint = dir.Endpoint("nobody")});
   auto start = Clock::now();
   sdk::Status s = client->Version("v1").status();
   EXPECT_EQ(s.code(), sdk::StatusCode::kUnavailable) << s.ToString();
@@ -138,8 +137,8 @@ TEST(SidecarDown, UnreachableEndpointIsUnavailableAtOnce) {
 TEST(SidecarDown, SameClientReachesARestartedSidecar) {
   ScratchDir dir;
   auto plugin = std::make_shared<RecordingRuntime>();
-  auto client = pluginhost::NewGrpcRuntimeClient({.plugin_name = "flappy",
-                                                  .endpoint = dir.Endpoint("rt")});
+  auto client =
+      pluginhost::NewGrpcRuntimeClient({.plugin_name = "flappy", .endpoint = dir.Endpoint("rt")});
   {
     auto server = sdk::StartRuntimeServer(plugin, dir.Socket("rt"));
     SKIFF_ASSERT_OK(server);

@@ -18,8 +18,8 @@ class NetworkRoundTrip : public ::testing::Test {
     auto server = sdk::StartNetworkServer(plugin_, dir_.Socket("net"));
     SKIFF_ASSERT_OK(server);
     server_ = std::move(server).value();
-    client_ = pluginhost::NewGrpcNetworkClient({.plugin_name = "recording",
-                                                .endpoint = dir_.Endpoint("net")});
+    client_ = pluginhost::NewGrpcNetworkClient(
+        {.plugin_name = "recording", .endpoint = dir_.Endpoint("net")});
   }
 
   ScratchDir dir_;

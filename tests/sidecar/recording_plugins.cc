@@ -206,10 +206,9 @@ sdk::Result<sdk::ValidateVolumeCapabilitiesResponse> RecordingStorage::ValidateV
 sdk::Result<std::vector<sdk::ControllerCapability>>
 RecordingStorage::ControllerGetCapabilities() noexcept {
   SKIFF_ENTER("ControllerGetCapabilities");
-  return std::vector<sdk::ControllerCapability>{sdk::ControllerCapability::kCreateDeleteVolume,
-                                                sdk::ControllerCapability::kListVolumes,
-                                                sdk::ControllerCapability::kGetCapacity,
-                                                sdk::ControllerCapability::kSingleNodeMultiWriter};
+  return std::vector<sdk::ControllerCapability>{
+      sdk::ControllerCapability::kCreateDeleteVolume, sdk::ControllerCapability::kListVolumes,
+      sdk::ControllerCapability::kGetCapacity, sdk::ControllerCapability::kSingleNodeMultiWriter};
 }
 
 sdk::Status RecordingStorage::NodeStageVolume(const sdk::NodeStageVolumeRequest& r) noexcept {

@@ -4,16 +4,16 @@
 // with the sample values (sample_values.h), or with `fail_with` when that is set. `on_call`, if
 // set, runs at the start of every call (the deadline tests make it block).
 
+#include <skiff/sdk/network.h>
+#include <skiff/sdk/runtime.h>
+#include <skiff/sdk/storage.h>
+
 #include <chrono>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <skiff/sdk/network.h>
-#include <skiff/sdk/runtime.h>
-#include <skiff/sdk/storage.h>
 
 namespace skiff::sidecar_test {
 

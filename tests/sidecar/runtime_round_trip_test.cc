@@ -20,8 +20,8 @@ class RuntimeRoundTrip : public ::testing::Test {
     auto server = sdk::StartRuntimeServer(plugin_, dir_.Socket("runtime"));
     SKIFF_ASSERT_OK(server);
     server_ = std::move(server).value();
-    client_ = pluginhost::NewGrpcRuntimeClient({.plugin_name = "recording",
-                                                .endpoint = dir_.Endpoint("runtime")});
+    client_ = pluginhost::NewGrpcRuntimeClient(
+        {.plugin_name = "recording", .endpoint = dir_.Endpoint("runtime")});
   }
 
   ScratchDir dir_;
@@ -88,7 +88,8 @@ TEST_F(RuntimeRoundTrip, ListPodSandboxWithoutStateFilter) {
 }
 
 TEST_F(RuntimeRoundTrip, CreateContainer) {
-  auto id = client_->CreateContainer("sandbox-1", SampleContainerConfig(), SamplePodSandboxConfig());
+  auto id =
+      client_->CreateContainer("sandbox-1", SampleContainerConfig(), SamplePodSandboxConfig());
   SKIFF_ASSERT_OK(id);
   EXPECT_EQ(*id, "container-1");
   EXPECT_EQ(plugin_->id, "sandbox-1");

@@ -13,17 +13,21 @@ sdk::PodSandboxConfig SamplePodSandboxConfig() {
   c.labels = {{"app", "web"}, {"tier", "front"}};
   c.annotations = {{"skiff.dev/note", "sample"}};
   c.linux_config.cgroup_parent = "/kubepods/burstable";
-  c.linux_config.security_context.namespace_options = {sdk::NamespaceMode::kNode,
-                                                       sdk::NamespaceMode::kPod,
-                                                       sdk::NamespaceMode::kNode, "target-id"};
+  c.linux_config.security_context.namespace_options = {
+      sdk::NamespaceMode::kNode, sdk::NamespaceMode::kPod, sdk::NamespaceMode::kNode, "target-id"};
   c.linux_config.security_context.privileged = true;
   c.linux_config.sysctls = {{"net.ipv4.ip_forward", "1"}};
   return c;
 }
 
 sdk::PodSandbox SamplePodSandbox() {
-  return {"sandbox-1", {"web-0", "uid-123", "shop", 1}, sdk::PodSandboxState::kReady,
-          1'700'000'000'123'456'789, {{"app", "web"}}, {{"a", "b"}}, "runc"};
+  return {"sandbox-1",
+          {"web-0", "uid-123", "shop", 1},
+          sdk::PodSandboxState::kReady,
+          1'700'000'000'123'456'789,
+          {{"app", "web"}},
+          {{"a", "b"}},
+          "runc"};
 }
 
 sdk::PodSandboxStatus SamplePodSandboxStatus() {
@@ -55,9 +59,9 @@ sdk::ContainerConfig SampleContainerConfig() {
   c.working_dir = "/srv";
   // A value that is not UTF-8: CRI carries env values as bytes.
   c.envs = {{"A", "1"}, {"RAW", std::string("\xff\xfe", 2)}};
-  c.mounts = {{"/data", "/var/lib/skiff/volumes/v1", true, true,
-               sdk::MountPropagation::kBidirectional},
-              {"/cache", "/tmp/cache", false, false, sdk::MountPropagation::kHostToContainer}};
+  c.mounts = {
+      {"/data", "/var/lib/skiff/volumes/v1", true, true, sdk::MountPropagation::kBidirectional},
+      {"/cache", "/tmp/cache", false, false, sdk::MountPropagation::kHostToContainer}};
   c.labels = {{"io.kubernetes.container.name", "nginx"}};
   c.annotations = {{"restartCount", "3"}};
   c.log_path = "nginx/3.log";
@@ -104,9 +108,7 @@ sdk::ContainerFilter SampleContainerFilter() {
   return {"container-1", sdk::ContainerState::kExited, "sandbox-1", {{"app", "web"}}};
 }
 
-sdk::ExecSyncResult SampleExecSyncResult() {
-  return {std::string("out\0put\n", 8), "err\n", 42};
-}
+sdk::ExecSyncResult SampleExecSyncResult() { return {std::string("out\0put\n", 8), "err\n", 42}; }
 
 sdk::Image SampleImage() {
   sdk::Image i;
@@ -181,8 +183,9 @@ sdk::NodeStageVolumeRequest SampleNodeStageVolumeRequest() {
 }
 
 sdk::VolumeStats SampleVolumeStats() {
-  return {{{100, 300, 200, sdk::VolumeUsageUnit::kBytes}, {5, 10, 5, sdk::VolumeUsageUnit::kInodes}},
-          sdk::VolumeCondition{true, "disk is degraded"}};
+  return {
+      {{100, 300, 200, sdk::VolumeUsageUnit::kBytes}, {5, 10, 5, sdk::VolumeUsageUnit::kInodes}},
+      sdk::VolumeCondition{true, "disk is degraded"}};
 }
 
 sdk::NetworkAttachment SampleNetworkAttachment() {
@@ -203,7 +206,8 @@ sdk::NetworkResult SampleNetworkResult() {
   r.interfaces = {{"skiff0", "aa:bb:cc:dd:ee:00", std::nullopt, ""},
                   {"eth0", "aa:bb:cc:dd:ee:01", 1450, "/var/run/netns/skiff-sandbox-1"}};
   r.ips = {{"10.88.0.5/16", "10.88.0.1", 1}, {"fd00::5/64", "", std::nullopt}};
-  r.routes = {{"0.0.0.0/0", "10.88.0.1", 1450, 100}, {"10.0.0.0/8", "", std::nullopt, std::nullopt}};
+  r.routes = {{"0.0.0.0/0", "10.88.0.1", 1450, 100},
+              {"10.0.0.0/8", "", std::nullopt, std::nullopt}};
   r.dns = {{"10.96.0.10"}, "cluster.local", {"svc.cluster.local"}, {"ndots:5"}};
   return r;
 }

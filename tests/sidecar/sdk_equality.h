@@ -5,18 +5,15 @@
 // vectors, optionals and other structs. A field added to an SDK struct is compared without
 // touching the tests, so a translation that forgets it fails the round trips.
 
-#include <boost/pfr/ops_fields.hpp>
-
-#include <type_traits>
-
 #include <skiff/sdk/types.h>
+
+#include <boost/pfr/ops_fields.hpp>
+#include <type_traits>
 
 namespace skiff::sdk {
 
 template <typename T>
-  requires std::is_aggregate_v<T> && std::is_class_v<T>
-bool operator==(const T& a, const T& b) {
-  return boost::pfr::eq_fields(a, b);
-}
+requires std::is_aggregate_v<T> && std::is_class_v<T>
+bool operator==(const T& a, const T& b) { return boost::pfr::eq_fields(a, b); }
 
 }  // namespace skiff::sdk

@@ -115,8 +115,9 @@ int main(int argc, char** argv) {
   ScratchDir dir;
   std::string volumes = (dir.path() / "volumes").string();
   LazySidecar runtime("mock", SidecarKind::kRuntime, {});
-  LazySidecar storage("hostpath", SidecarKind::kStorage,
-                      {"--config", R"({"root": ")" + volumes + R"(", "capacityBytes": 1073741824})"});
+  LazySidecar storage(
+      "hostpath", SidecarKind::kStorage,
+      {"--config", R"({"root": ")" + volumes + R"(", "capacityBytes": 1073741824})"});
   LazyNetworkServer network;
   g_dir = &dir;
   g_runtime = &runtime;

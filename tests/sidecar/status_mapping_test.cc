@@ -15,10 +15,10 @@ namespace {
 using sdk::StatusCode;
 
 const StatusCode kFailureCodes[] = {
-    StatusCode::kInvalidArgument,   StatusCode::kDeadlineExceeded, StatusCode::kNotFound,
-    StatusCode::kAlreadyExists,     StatusCode::kResourceExhausted,
-    StatusCode::kFailedPrecondition, StatusCode::kAborted,         StatusCode::kOutOfRange,
-    StatusCode::kUnimplemented,     StatusCode::kInternal,         StatusCode::kUnavailable,
+    StatusCode::kInvalidArgument, StatusCode::kDeadlineExceeded,  StatusCode::kNotFound,
+    StatusCode::kAlreadyExists,   StatusCode::kResourceExhausted, StatusCode::kFailedPrecondition,
+    StatusCode::kAborted,         StatusCode::kOutOfRange,        StatusCode::kUnimplemented,
+    StatusCode::kInternal,        StatusCode::kUnavailable,
 };
 
 TEST(StatusMapping, OkIsOk) {
@@ -31,8 +31,7 @@ TEST(StatusMapping, EverySdkCodeIsTheGrpcCodeOfTheSameName) {
   EXPECT_EQ(wire::ToGrpcCode(StatusCode::kDeadlineExceeded), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_EQ(wire::ToGrpcCode(StatusCode::kNotFound), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(wire::ToGrpcCode(StatusCode::kAlreadyExists), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(wire::ToGrpcCode(StatusCode::kResourceExhausted),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(wire::ToGrpcCode(StatusCode::kResourceExhausted), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(wire::ToGrpcCode(StatusCode::kFailedPrecondition),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(wire::ToGrpcCode(StatusCode::kAborted), grpc::StatusCode::ABORTED);
@@ -57,13 +56,13 @@ TEST(StatusMapping, GrpcOnlyCodesFoldAndKeepTheirName) {
     StatusCode sdk;
     const char* name;
   };
-  for (const Case& c : {Case{grpc::StatusCode::CANCELLED, StatusCode::kAborted, "CANCELLED"},
-                        Case{grpc::StatusCode::UNKNOWN, StatusCode::kInternal, "UNKNOWN"},
-                        Case{grpc::StatusCode::PERMISSION_DENIED, StatusCode::kFailedPrecondition,
-                             "PERMISSION_DENIED"},
-                        Case{grpc::StatusCode::UNAUTHENTICATED, StatusCode::kFailedPrecondition,
-                             "UNAUTHENTICATED"},
-                        Case{grpc::StatusCode::DATA_LOSS, StatusCode::kInternal, "DATA_LOSS"}}) {
+  for (const Case& c :
+       {Case{grpc::StatusCode::CANCELLED, StatusCode::kAborted, "CANCELLED"},
+        Case{grpc::StatusCode::UNKNOWN, StatusCode::kInternal, "UNKNOWN"},
+        Case{grpc::StatusCode::PERMISSION_DENIED, StatusCode::kFailedPrecondition,
+             "PERMISSION_DENIED"},
+        Case{grpc::StatusCode::UNAUTHENTICATED, StatusCode::kFailedPrecondition, "UNAUTHENTICATED"},
+        Case{grpc::StatusCode::DATA_LOSS, StatusCode::kInternal, "DATA_LOSS"}}) {
     sdk::Status s = wire::FromGrpc(grpc::Status(c.grpc, "detail"));
     EXPECT_EQ(s.code(), c.sdk) << c.name;
     EXPECT_EQ(s.message(), std::string(c.name) + ": detail");
@@ -79,14 +78,17 @@ TEST_P(StatusOverTheWire, PluginCodeReachesTheHost) {
   plugin->fail_with = sdk::Status(GetParam(), "plugin said no");
   auto server = sdk::StartRuntimeServer(plugin, dir.Socket("rt"));
   SKIFF_ASSERT_OK(server);
-  auto client = pluginhost::NewGrpcRuntimeClient({.plugin_name = "p", .endpoint = dir.Endpoint("rt")});
+  auto client =
+      pluginhost::NewGrpcRuntimeClient({.plugin_name = "p", .endpoint = dir.Endpoint("rt")});
   sdk::Status s = client->StartContainer("c");
   EXPECT_EQ(s.code(), GetParam()) << s.ToString();
   EXPECT_NE(s.message().find("plugin said no"), std::string_view::npos) << s.ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCodes, StatusOverTheWire, ::testing::ValuesIn(kFailureCodes),
-                         [](const auto& info) { return std::string(sdk::StatusCodeName(info.param)); });
+                         [](const auto& info) {
+                           return std::string(sdk::StatusCodeName(info.param));
+                         });
 
 }  // namespace
 }  // namespace skiff::sidecar_test

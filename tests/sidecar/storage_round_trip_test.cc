@@ -19,8 +19,8 @@ class StorageRoundTrip : public ::testing::Test {
     auto server = sdk::StartStorageServer(plugin_, dir_.Socket("csi"));
     SKIFF_ASSERT_OK(server);
     server_ = std::move(server).value();
-    client_ = pluginhost::NewGrpcStorageClient({.plugin_name = "recording",
-                                                .endpoint = dir_.Endpoint("csi")});
+    client_ = pluginhost::NewGrpcStorageClient(
+        {.plugin_name = "recording", .endpoint = dir_.Endpoint("csi")});
   }
 
   ScratchDir dir_;
@@ -85,8 +85,8 @@ TEST_F(StorageRoundTrip, ListVolumes) {
 }
 
 TEST_F(StorageRoundTrip, GetCapacity) {
-  sdk::GetCapacityRequest request{{SampleMountCapability()}, {{"type", "fast"}},
-                                  sdk::Topology{{{"zone", "a"}}}};
+  sdk::GetCapacityRequest request{
+      {SampleMountCapability()}, {{"type", "fast"}}, sdk::Topology{{{"zone", "a"}}}};
   auto capacity = client_->GetCapacity(request);
   SKIFF_ASSERT_OK(capacity);
   EXPECT_EQ(plugin_->capacity, request);
@@ -111,11 +111,11 @@ TEST_F(StorageRoundTrip, ValidateVolumeCapabilities) {
 TEST_F(StorageRoundTrip, ControllerGetCapabilities) {
   auto caps = client_->ControllerGetCapabilities();
   SKIFF_ASSERT_OK(caps);
-  EXPECT_EQ(*caps, (std::vector<sdk::ControllerCapability>{
-                       sdk::ControllerCapability::kCreateDeleteVolume,
-                       sdk::ControllerCapability::kListVolumes,
-                       sdk::ControllerCapability::kGetCapacity,
-                       sdk::ControllerCapability::kSingleNodeMultiWriter}));
+  EXPECT_EQ(*caps,
+            (std::vector<sdk::ControllerCapability>{
+                sdk::ControllerCapability::kCreateDeleteVolume,
+                sdk::ControllerCapability::kListVolumes, sdk::ControllerCapability::kGetCapacity,
+                sdk::ControllerCapability::kSingleNodeMultiWriter}));
 }
 
 TEST_F(StorageRoundTrip, NodeStageAndUnstage) {
@@ -148,8 +148,8 @@ TEST_F(StorageRoundTrip, NodeGetCapabilitiesAndInfo) {
   auto caps = client_->NodeGetCapabilities();
   SKIFF_ASSERT_OK(caps);
   EXPECT_EQ(*caps, (std::vector<sdk::NodeCapability>{sdk::NodeCapability::kStageUnstageVolume,
-                                                      sdk::NodeCapability::kGetVolumeStats,
-                                                      sdk::NodeCapability::kVolumeMountGroup}));
+                                                     sdk::NodeCapability::kGetVolumeStats,
+                                                     sdk::NodeCapability::kVolumeMountGroup}));
   auto info = client_->NodeGetInfo();
   SKIFF_ASSERT_OK(info);
   EXPECT_EQ(*info, (sdk::NodeInfo{"node-1", 16, sdk::Topology{{{"zone", "a"}}}}));

@@ -82,9 +82,9 @@ class Supervisor : public ::testing::Test {
     return c;
   }
   pluginhost::HealthCheck RuntimeHealth() {
-    return pluginhost::GrpcHealthCheck(
-        SidecarKind::kRuntime,
-        {.plugin_name = "mock", .endpoint = dir_.Endpoint("mock"), .call_timeout = milliseconds(1000)});
+    return pluginhost::GrpcHealthCheck(SidecarKind::kRuntime, {.plugin_name = "mock",
+                                                               .endpoint = dir_.Endpoint("mock"),
+                                                               .call_timeout = milliseconds(1000)});
   }
   // Polls until `done` holds or `within` passes.
   template <typename Pred>
@@ -110,8 +110,8 @@ TEST_F(Supervisor, SpawnsTheSidecarAndItServes) {
   EXPECT_EQ(s.restarts, 0);
   EXPECT_TRUE(log_.Saw(SidecarState::kStarting));
 
-  auto client = pluginhost::NewGrpcRuntimeClient({.plugin_name = "mock",
-                                                  .endpoint = dir_.Endpoint("mock")});
+  auto client =
+      pluginhost::NewGrpcRuntimeClient({.plugin_name = "mock", .endpoint = dir_.Endpoint("mock")});
   auto version = client->Version("v1");
   SKIFF_ASSERT_OK(version);
   EXPECT_FALSE(version->runtime_name.empty());
@@ -139,8 +139,8 @@ TEST_F(Supervisor, RestartsASidecarKilledWithSigkill) {
       << restarting->last_error;
   EXPECT_EQ(seen.back().state, SidecarState::kRunning);
 
-  auto client = pluginhost::NewGrpcRuntimeClient({.plugin_name = "mock",
-                                                  .endpoint = dir_.Endpoint("mock")});
+  auto client =
+      pluginhost::NewGrpcRuntimeClient({.plugin_name = "mock", .endpoint = dir_.Endpoint("mock")});
   SKIFF_ASSERT_OK(client->Version("v1"));
 }
 
@@ -149,7 +149,8 @@ TEST_F(Supervisor, SidecarThatExitsAtStartIsAClearError) {
                                RuntimeHealth(), log_.Callback());
   sdk::Status s = supervisor.Start();
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("'broken' exited with code 3"), std::string_view::npos) << s.ToString();
+  EXPECT_NE(s.message().find("'broken' exited with code 3"), std::string_view::npos)
+      << s.ToString();
   EXPECT_NE(s.message().find("bad --config: no such key"), std::string_view::npos) << s.ToString();
   EXPECT_EQ(supervisor.status().state, SidecarState::kFailed);
   EXPECT_EQ(supervisor.status().last_error, s.message());
@@ -217,9 +218,9 @@ TEST_F(Supervisor, RestartsASidecarThatStopsAnswering) {
 TEST_F(Supervisor, GivesUpAfterTooManyRestartsInARow) {
   // Serves once, then fails at every relaunch.
   std::string marker = (dir_.path() / "ran-once").string();
-  SidecarConfig config = ShellConfig("if [ -e " + marker + " ]; then echo again >&2; exit 4; fi; touch " +
-                                     marker + "; exec " + SKIFF_MOCK_RUNTIME_SIDECAR + " --socket " +
-                                     dir_.Socket("mock"));
+  SidecarConfig config =
+      ShellConfig("if [ -e " + marker + " ]; then echo again >&2; exit 4; fi; touch " + marker +
+                  "; exec " + SKIFF_MOCK_RUNTIME_SIDECAR + " --socket " + dir_.Socket("mock"));
   config.max_restarts_in_a_row = 2;
   SidecarSupervisor supervisor(config, RuntimeHealth(), log_.Callback());
   SKIFF_ASSERT_OK(supervisor.Start());

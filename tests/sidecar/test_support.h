@@ -4,15 +4,14 @@
 // because a unix socket path must fit in 107 bytes), and status assertions that print why.
 
 #include <gtest/gtest.h>
+#include <skiff/sdk/status.h>
 
 #include <filesystem>
 #include <string>
 
-#include <skiff/sdk/status.h>
-
-#define SKIFF_ASSERT_OK(expr)                                         \
-  do {                                                                \
-    const auto& skiff_result_ = (expr);                               \
+#define SKIFF_ASSERT_OK(expr)                                                          \
+  do {                                                                                 \
+    const auto& skiff_result_ = (expr);                                                \
     ASSERT_TRUE(skiff_result_.ok()) << ::skiff::sidecar_test::Describe(skiff_result_); \
   } while (0)
 
