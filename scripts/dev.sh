@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 mode=${1:-}
 shift || true
 scripts/install-deps.sh
+# Let ccache reuse objects across clones of the repository (CI builds a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 case "$mode" in
   run)
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
