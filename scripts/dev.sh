@@ -22,7 +22,7 @@ case "$mode" in
       -DSKIFF_SANITIZE=ON -DSKIFF_WERROR=ON >/dev/null
     cmake --build build/test
     cd build/test
-    ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 600 "$@"
+    ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 600 --parallel 2 "$@"
     ;;
   *)
     echo "usage: scripts/dev.sh run|test [args]" >&2
