@@ -87,9 +87,12 @@ class BadInputTest(ServerTestCase):
 
     def test_unsupported_media_type(self):
         before = self.revision()
-        s, b = self.server.request("POST", PODS, pod_json("proto"),
-                                   content_type="application/vnd.kubernetes.protobuf")
+        s, b = self.server.request("POST", PODS, pod_json("plain"), content_type="text/plain")
         self.assertStatus(s, b, 415, "UnsupportedMediaType")
+        # Protobuf is decoded for the kinds kubectl's typed commands send; a bad body is a 400.
+        s, b = self.server.request("POST", PODS, "not protobuf",
+                                   content_type="application/vnd.kubernetes.protobuf")
+        self.assertStatus(s, b, 400, "BadRequest")
         s, b = self.server.request("PATCH", PODS + "/x", "{}", content_type="text/plain")
         self.assertStatus(s, b, 415, "UnsupportedMediaType")
         self.assertNothingWritten(before)
