@@ -90,10 +90,15 @@ Result<Row> RunEtcd(const Options& options, int writers, const std::string& valu
   if (!etcd.ok()) return etcd.status();
   EtcdKvClient client((*etcd)->client_endpoint(), std::min(writers, options.etcd_connections));
   if (Status ready = client.WaitReady(std::chrono::seconds(30)); !ready.ok()) return ready;
-  Row row{"etcd", writers, {}};
-  row.result = RunWriteLoad(
-      writers, ToMs(options.warmup), ToMs(options.seconds),
-      [&](int thread, std::uint64_t seq) { return client.Put(thread, Key(thread, seq), value); });
+  Row row{"etcd " + options.etcd_client, writers, {}};
+  if (options.etcd_client == "async") {
+    row.result =
+        client.RunAsyncPutLoad(writers, ToMs(options.warmup), ToMs(options.seconds), value);
+  } else {
+    row.result = RunWriteLoad(
+        writers, ToMs(options.warmup), ToMs(options.seconds),
+        [&](int thread, std::uint64_t seq) { return client.Put(thread, Key(thread, seq), value); });
+  }
   return row;
 }
 
