@@ -85,28 +85,40 @@ RuntimeService& Sidecar() {
   return fixture->runtime();
 }
 
-// A sandbox to query, made once per runtime.
-std::string SandboxIn(RuntimeService& runtime) {
+[[noreturn]] void Fail(const std::string& what, const skiff::sdk::Status& status) {
+  spdlog::error("{}: {}", what, status.ToString());
+  std::abort();
+}
+
+// A sandbox named `name` in `runtime` (names are unique per runtime, as in CRI).
+std::string SandboxIn(RuntimeService& runtime, const std::string& name) {
   skiff::sdk::PodSandboxConfig config;
-  config.metadata = {"bench", "uid-bench", "default", 0};
+  config.metadata = {name, "uid-" + name, "default", 0};
   config.labels = {{"app", "bench"}, {"tier", "web"}};
   config.annotations = {{"skiff.dev/purpose", "benchmark"}};
   auto id = runtime.RunPodSandbox(config, "");
-  if (!id.ok()) std::abort();
+  if (!id.ok()) Fail("RunPodSandbox", id.status());
   return *id;
 }
 
 // Makes `n` containers in one sandbox of `runtime` (once).
 void FillContainers(RuntimeService& runtime, int n) {
-  std::string sandbox = SandboxIn(runtime);
+  std::string sandbox = SandboxIn(runtime, "bench-list");
   skiff::sdk::PodSandboxConfig sandbox_config;
-  if (!runtime.PullImage({"busybox", {}}, {}, sandbox_config).ok()) std::abort();
+  if (auto pulled = runtime.PullImage({"busybox", {}}, {}, sandbox_config); !pulled.ok()) {
+    Fail("PullImage", pulled.status());
+  }
   for (int i = 0; i < n; ++i) {
     skiff::sdk::ContainerConfig c;
-    c.metadata = {"c" + std::to_string(i), 0};
+    // Appended rather than operator+: GCC 12 warns falsely (-Wrestrict) on "c" + to_string.
+    std::string name = "c";
+    name += std::to_string(i);
+    c.metadata = {name, 0};
     c.image = {"busybox", {}};
     c.labels = {{"app", "bench"}};
-    if (!runtime.CreateContainer(sandbox, c, sandbox_config).ok()) std::abort();
+    if (auto made = runtime.CreateContainer(sandbox, c, sandbox_config); !made.ok()) {
+      Fail("CreateContainer", made.status());
+    }
   }
 }
 
@@ -123,7 +135,7 @@ void Status(benchmark::State& state, RuntimeService& (*runtime)()) {
 void PodSandboxStatus(benchmark::State& state, RuntimeService& (*runtime)()) {
   RuntimeService& r = runtime();
   static std::map<RuntimeService*, std::string> sandboxes;
-  if (state.thread_index() == 0 && !sandboxes.count(&r)) sandboxes[&r] = SandboxIn(r);
+  if (!sandboxes.count(&r)) sandboxes[&r] = SandboxIn(r, "bench-status");
   const std::string id = sandboxes[&r];
   for (auto _ : state) benchmark::DoNotOptimize(r.GetPodSandboxStatus(id));
 }
