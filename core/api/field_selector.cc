@@ -78,7 +78,7 @@ std::vector<std::string_view> SplitTerms(std::string_view s) {
   return out;
 }
 
-Result<FieldSelector::Requirement> ParseTerm(std::string_view term) {
+Result<FieldSelector::Requirement> ParseTerm(std::string_view selector, std::string_view term) {
   for (size_t i = 0; i < term.size(); ++i) {
     if (term[i] == '\\') {
       ++i;
@@ -93,7 +93,7 @@ Result<FieldSelector::Requirement> ParseTerm(std::string_view term) {
       }
     }
   }
-  return Status::InvalidArgument("invalid selector: '" + std::string(term) +
+  return Status::InvalidArgument("invalid selector: '" + std::string(selector) +
                                  "'; can't understand '" + std::string(term) + "'");
 }
 
@@ -115,7 +115,8 @@ Status ParseInto(const Kind* kind, std::string_view text,
                  std::vector<FieldSelector::Requirement>& out) {
   if (text.find_first_not_of(" \t") == std::string_view::npos) return Status::Ok();
   for (std::string_view term : SplitTerms(text)) {
-    auto r = ParseTerm(term);
+    if (term.empty()) continue;  // "a=b," is fine, as in Kubernetes
+    auto r = ParseTerm(text, term);
     if (!r.ok()) return r.status();
     if (!Supported(kind, r->field)) {
       return Status::InvalidArgument("field label not supported: " + r->field);

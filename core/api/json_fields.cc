@@ -47,7 +47,8 @@ bool GetBool(const json::object& obj, std::string_view path) {
 }
 
 void SetDefault(json::object& obj, std::string_view key, json::value v) {
-  if (!obj.contains(key)) obj[key] = std::move(v);
+  const json::value* cur = obj.if_contains(key);
+  if (cur == nullptr || cur->is_null()) obj[key] = std::move(v);
 }
 
 json::object& ChildObject(json::object& obj, std::string_view key) {

@@ -23,7 +23,8 @@ std::string_view GetString(const boost::json::object& obj, std::string_view path
 std::optional<int64_t> GetInt(const boost::json::object& obj, std::string_view path);
 bool GetBool(const boost::json::object& obj, std::string_view path);
 
-// Sets obj[key] = v unless the key is present (the shape of every defaulting rule).
+// Sets obj[key] = v unless the key holds a value; null counts as absent, as when Kubernetes
+// decodes into Go types (the shape of every defaulting rule).
 void SetDefault(boost::json::object& obj, std::string_view key, boost::json::value v);
 // The object at key, created (replacing any non-object) when needed.
 boost::json::object& ChildObject(boost::json::object& obj, std::string_view key);

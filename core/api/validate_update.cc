@@ -83,6 +83,18 @@ void ValidatePodUpdate(const json::object& updated, const json::object& old, Fie
     tolerations_kept &= found;
   }
   if (tolerations_kept) CopyField(masked, old_spec, "tolerations");
+  // Scheduling gates may only be removed.
+  const json::array* old_gates = FindArray(old_spec, "schedulingGates");
+  const json::array* new_gates = FindArray(new_spec, "schedulingGates");
+  bool gates_removed_only = true;
+  for (size_t i = 0; new_gates && i < new_gates->size(); ++i) {
+    bool found = false;
+    for (size_t j = 0; old_gates && j < old_gates->size() && !found; ++j) {
+      found = JsonEqual((*new_gates)[i], (*old_gates)[j]);
+    }
+    gates_removed_only &= found;
+  }
+  if (gates_removed_only) CopyField(masked, old_spec, "schedulingGates");
   auto old_grace = GetInt(old_spec, "terminationGracePeriodSeconds");
   if (old_grace && *old_grace < 0 && GetInt(new_spec, "terminationGracePeriodSeconds") == 1) {
     CopyField(masked, old_spec, "terminationGracePeriodSeconds");

@@ -193,7 +193,21 @@ void ValidateStatefulSet(const json::object& obj, FieldErrors& errs) {
   }
   ValidateReplicasAndMinReady(spec, errs);
   ValidateSelector(spec, "statefulset", errs);
-  ValidateTemplate(spec, "StatefulSet", errs);
+  // Pods of a StatefulSet get a volume per claim template, which their mounts may name.
+  json::object with_claims = spec;
+  const json::array* claims = FindArray(spec, "volumeClaimTemplates");
+  json::value* tmpl = with_claims.if_contains("template");
+  if (claims != nullptr && tmpl != nullptr && tmpl->is_object()) {
+    json::object& pod_spec = ChildObject(tmpl->get_object(), "spec");
+    json::value& volumes = pod_spec["volumes"];
+    if (!volumes.is_array()) volumes = json::array();
+    for (const auto& c : *claims) {
+      std::string_view name = c.is_object() ? GetString(c.get_object(), "metadata.name") : "";
+      volumes.get_array().push_back(json::object{
+          {"name", name}, {"persistentVolumeClaim", json::object{{"claimName", name}}}});
+    }
+  }
+  ValidateTemplate(with_claims, "StatefulSet", errs);
 }
 
 void ValidateReplicationController(const json::object& obj, FieldErrors& errs) {

@@ -10,6 +10,7 @@
 #include "core/api/table.h"
 #include "core/apiserver/discovery.h"
 #include "core/apiserver/json_fields.h"
+#include "core/apiserver/protobuf_body.h"
 #include "core/apiserver/request_info.h"
 #include "core/apiserver/watch_streams.h"
 #include "core/apiserver/yaml_json.h"
@@ -76,6 +77,7 @@ ApiResult<json::value> ParseBody(const HttpRequest& req, std::string_view media_
 // A create/update body: JSON or YAML, and an object.
 ApiResult<json::object> ParseObjectBody(const HttpRequest& req) {
   std::string_view media = MediaType(req.Header("content-type"));
+  if (media == "application/vnd.kubernetes.protobuf") return DecodeProtobufBody(req.body);
   if (!media.empty() && media != "application/json" && media != "application/yaml" &&
       media != "*/*") {
     return ApiError::UnsupportedMediaType(std::string(media));
@@ -84,6 +86,11 @@ ApiResult<json::object> ParseObjectBody(const HttpRequest& req) {
   if (!v.ok()) return v.error();
   if (!v->is_object()) return ApiError::BadRequest("the request body must be a JSON object");
   return std::move(v->as_object());
+}
+
+// Go's strconv.ParseBool, which the Kubernetes API uses for boolean query parameters.
+bool IsTrue(std::string_view s) {
+  return s == "1" || s == "t" || s == "T" || s == "true" || s == "True" || s == "TRUE";
 }
 
 std::optional<std::int64_t> ParseInt(std::string_view s) {
@@ -173,8 +180,7 @@ class ApiHandler::Impl {
 
  private:
   static bool IsWatch(const HttpRequest& req) {
-    std::string_view w = req.Query("watch");
-    return req.HasQuery("watch") && (w == "1" || w == "true" || w.empty());
+    return req.HasQuery("watch") && (req.Query("watch").empty() || IsTrue(req.Query("watch")));
   }
 
   std::string RenderTable(const Kind& kind, const std::vector<const json::object*>& objects,
@@ -256,9 +262,8 @@ class ApiHandler::Impl {
           w.query.field_selector.empty() ? by_name : w.query.field_selector + "," + by_name;
     }
     w.query.resource_version = std::string(req.Query("resourceVersion"));
-    w.query.send_initial_events = req.Query("sendInitialEvents") == "true";
-    std::string_view bm = req.Query("allowWatchBookmarks");
-    w.bookmarks = bm == "true" || bm == "1";
+    w.query.send_initial_events = IsTrue(req.Query("sendInitialEvents"));
+    w.bookmarks = IsTrue(req.Query("allowWatchBookmarks"));
     if (auto t = ParseInt(req.Query("timeoutSeconds")); t && *t > 0) {
       w.timeout = std::chrono::seconds(*t);
     }

@@ -177,6 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRead(beast::error_code ec) {
     if (ec == http::error::body_limit && options_.body_too_large) {
       keep_alive_ = false;
+      draining_ = true;
       version_ = parser_->get().version();
       WriteResponse(options_.body_too_large());
       return;
@@ -216,10 +217,23 @@ class Session : public std::enable_shared_from_this<Session> {
                         if (ec || !self->keep_alive_) {
                           beast::error_code ignored;
                           self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                          // A client still sending an oversized body reads our answer only
+                          // once its send completes: take (and drop) the rest.
+                          if (!ec && self->draining_) self->Drain(0);
                           return;
                         }
                         self->Read();
                       });
+  }
+
+  void Drain(std::size_t total) {
+    constexpr std::size_t kMaxDrain = 64 * 1024 * 1024;
+    drain_buf_.resize(64 * 1024);
+    stream_.expires_after(std::chrono::seconds(30));
+    stream_.async_read_some(asio::buffer(drain_buf_), [self = shared_from_this(), total](
+                                                          beast::error_code ec, std::size_t n) {
+      if (!ec && total + n < kMaxDrain) self->Drain(total + n);
+    });
   }
 
   // While streaming, a read that completes means the peer closed (or misbehaved).
@@ -279,6 +293,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool draining_ = false;
+  std::vector<char> drain_buf_;
   // stream state (strand only)
   bool streaming_ = false;
   bool writing_ = false;
@@ -349,7 +365,8 @@ class BeastServer final : public HttpServer {
           spdlog::warn("http: accept failed: {}", ec.message());
         if (!acceptor_.is_open()) return;
       } else {
-        s.set_option(tcp::no_delay(true));
+        beast::error_code opt_ec;
+        s.set_option(tcp::no_delay(true), opt_ec);
         auto session = std::make_shared<Session>(std::move(s), options_, handler_);
         {
           std::lock_guard lock(mu_);

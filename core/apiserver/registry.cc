@@ -107,6 +107,19 @@ void ResetStatusForCreate(const Kind& kind, json::object& obj) {
   obj["status"] = std::move(status);
 }
 
+// A Service PUT that leaves out spec.clusterIP keeps the allocated one, as in Kubernetes.
+void KeepAllocatedClusterIp(const json::object& current, json::object& obj) {
+  const json::object* cur_spec = Obj(current, "spec");
+  if (!cur_spec || Str(*cur_spec, "clusterIP").empty()) return;
+  json::value& spec = obj["spec"];
+  if (!spec.is_object()) spec = json::object();
+  json::object& s = spec.as_object();
+  if (!Str(s, "clusterIP").empty()) return;
+  for (const char* f : {"clusterIP", "clusterIPs"}) {
+    if (const json::value* v = cur_spec->if_contains(f)) s[f] = *v;
+  }
+}
+
 ApiError InvalidError(const Kind& kind, std::string_view name, std::vector<api::StatusCause> c) {
   return ApiError::Invalid(kind.group, kind.kind, std::string(name), std::move(c));
 }
@@ -191,27 +204,31 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
   }
   obj["kind"] = kind.kind;
   obj["apiVersion"] = kind.ApiVersion();
-  json::object& meta = Meta(obj);
-  if (kind.namespaced) {
-    std::string_view body_ns = Str(meta, "namespace");
-    if (!body_ns.empty() && body_ns != ns) {
-      return ApiError::BadRequest(
-          "the namespace of the provided object does not match the namespace sent on the "
-          "request");
+  std::string generate_name;
+  bool generated = false;
+  {
+    json::object& meta = Meta(obj);
+    if (kind.namespaced) {
+      std::string_view body_ns = Str(meta, "namespace");
+      if (!body_ns.empty() && body_ns != ns) {
+        return ApiError::BadRequest(
+            "the namespace of the provided object does not match the namespace sent on the "
+            "request");
+      }
+      meta["namespace"] = ns;
+    } else {
+      meta.erase("namespace");
     }
-    meta["namespace"] = ns;
-  } else {
-    meta.erase("namespace");
+    generate_name = Str(meta, "generateName");
+    generated = Str(meta, "name").empty() && !generate_name.empty();
+    meta.erase("resourceVersion");
+    meta.erase("deletionTimestamp");
+    meta.erase("deletionGracePeriodSeconds");
+    meta.erase("selfLink");
+    meta["uid"] = NewUid();
+    meta["creationTimestamp"] = NowRfc3339();
+    if (UsesGeneration(kind)) meta["generation"] = 1;
   }
-  std::string generate_name(Str(meta, "generateName"));
-  bool generated = Str(meta, "name").empty() && !generate_name.empty();
-  meta.erase("resourceVersion");
-  meta.erase("deletionTimestamp");
-  meta.erase("deletionGracePeriodSeconds");
-  meta.erase("selfLink");
-  meta["uid"] = NewUid();
-  meta["creationTimestamp"] = NowRfc3339();
-  if (UsesGeneration(kind)) meta["generation"] = 1;
   ResetStatusForCreate(kind, obj);
   api::ApplyDefaults(kind, obj);
 
@@ -231,6 +248,8 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
   }
 
   for (int attempt = 0;; ++attempt) {
+    // Re-fetched: inserting into obj (status, defaults) invalidates references into it.
+    json::object& meta = Meta(obj);
     if (generated) meta["name"] = generate_name + GenerateNameSuffix();
     std::string name(Str(meta, "name"));
     if (name.empty()) {
@@ -247,7 +266,7 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     if (options.dry_run) return obj;
     auto rev = store_.Create(ObjectKey(kind, ns, name), EncodeObject(obj));
     if (rev.ok()) {
-      meta["resourceVersion"] = std::to_string(*rev);
+      Meta(obj)["resourceVersion"] = std::to_string(*rev);
       return obj;
     }
     if (rev.status().code() == Status::Code::kAlreadyExists) {
@@ -413,6 +432,7 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
           m.erase(f);
         }
       }
+      if (kind.kind == "Service") KeepAllocatedClusterIp(current, obj);
       if (kind.has_status) {
         if (const json::value* st = current.if_contains("status")) {
           obj["status"] = *st;
@@ -535,7 +555,7 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     if (options.dry_run) return obj;
     auto rev = store_.Update(key, EncodeObject(obj), kv->mod_revision);
     if (rev.ok()) {
-      meta["resourceVersion"] = std::to_string(*rev);
+      Meta(obj)["resourceVersion"] = std::to_string(*rev);
       return obj;
     }
     if (rev.status().code() == Status::Code::kNotFound) {

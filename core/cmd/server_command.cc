@@ -17,6 +17,7 @@
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
 #include "core/controllers/namespace/namespace_controller.h"
+#include "core/scheduler/scheduler.h"  // scheduler: started in-process unless --no-scheduler
 #include "core/store/sqlite_store.h"
 
 namespace skiff::cmd {
@@ -26,6 +27,7 @@ struct ServerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:6443";
   double compaction_interval_seconds = 300;
+  bool no_scheduler = false;  // scheduler: run without it (e.g. another scheduler is used)
 };
 
 std::string DefaultDataDir() {
@@ -106,6 +108,15 @@ int RunServer(const ServerOptions& opts) {
   auto client = client::NewInProcessClient(registry);
   controllers::NamespaceController namespaces(*client);
   namespaces.Start();
+  // Scheduler (owned by the scheduler branch): in-process client, default config.
+  std::unique_ptr<scheduler::Scheduler> pod_scheduler;
+  if (!opts.no_scheduler) {
+    pod_scheduler = std::make_unique<scheduler::Scheduler>(*client, scheduler::SchedulerConfig{});
+    if (Status s = pod_scheduler->Start(); !s.ok()) {
+      spdlog::error("scheduler: {}", s.message());
+      return 1;
+    }
+  }
   apiserver::Compactor compactor(
       **store,
       std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));
@@ -139,6 +150,7 @@ int RunServer(const ServerOptions& opts) {
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   while (!g_stop) pause();
   spdlog::info("shutting down");
+  if (pod_scheduler) pod_scheduler->Stop();  // scheduler: before the registry goes
   (*server)->Stop();
   handler.reset();
   return 0;
@@ -158,6 +170,7 @@ void AddServerCommand(CLI::App& app) {
                   "Seconds of store history kept for watches to resume from")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-scheduler", opts->no_scheduler, "Do not run the built-in scheduler");
   cmd->callback([opts] { std::exit(RunServer(*opts)); });
 }
 

@@ -212,6 +212,14 @@ sdk::Result<sdk::NetworkResult> CniExecPlugin::Add(const sdk::NetworkAttachment&
     if (sdk::Status s = ValidateAttachment(a, true); !s.ok()) return s;
     auto list = ListFor(options_, a);
     if (!list.ok()) return list.status();
+    // The SDK promises that adding an existing attachment returns its result again, which
+    // many CNI plugins do not do themselves (a second ADD finds eth0 taken). So an attachment
+    // whose cached result still passes CHECK is answered from the cache.
+    if (auto cached = cache_.Get(list->name, a.container_id, a.ifname);
+        cached && cached->netns == a.netns) {
+      auto result = NetworkResultFromJson(cached->result_json);
+      if (result.ok() && CheckChain(*list, a, cached->result_json).ok()) return result;
+    }
     Call call(options_, *list, "ADD", &a);
     std::string prev;
     for (const CniPluginConf& plugin : list->plugins) {
@@ -258,22 +266,27 @@ sdk::Status CniExecPlugin::Check(const sdk::NetworkAttachment& a) noexcept {
     if (sdk::Status s = ValidateAttachment(a, true); !s.ok()) return s;
     auto list = ListFor(options_, a);
     if (!list.ok()) return list.status();
-    if (list->disable_check) return {};
-    if (!CniVersionAtLeast(list->cni_version, "0.4.0")) {
-      return sdk::Status::FailedPrecondition("CNI CHECK needs cniVersion 0.4.0 or later, " +
-                                             list->name + " says " + list->cni_version);
-    }
     auto cached = cache_.Get(list->name, a.container_id, a.ifname);
     if (!cached) {
       return sdk::Status::NotFound("CNI CHECK " + a.container_id + "/" + a.ifname +
                                    ": no cached ADD result in " + cache_.dir());
     }
-    Call call(options_, *list, "CHECK", &a);
-    for (const CniPluginConf& plugin : list->plugins) {
-      if (sdk::Status s = call.Run(plugin, cached->result_json, nullptr); !s.ok()) return s;
+    if (!list->disable_check && !CniVersionAtLeast(list->cni_version, "0.4.0")) {
+      return sdk::Status::FailedPrecondition("CNI CHECK needs cniVersion 0.4.0 or later, " +
+                                             list->name + " says " + list->cni_version);
     }
-    return {};
+    return CheckChain(*list, a, cached->result_json);
   });
+}
+
+sdk::Status CniExecPlugin::CheckChain(const CniNetworkList& list, const sdk::NetworkAttachment& a,
+                                      const std::string& prev_result) const {
+  if (list.disable_check || !CniVersionAtLeast(list.cni_version, "0.4.0")) return {};
+  Call call(options_, list, "CHECK", &a);
+  for (const CniPluginConf& plugin : list.plugins) {
+    if (sdk::Status s = call.Run(plugin, prev_result, nullptr); !s.ok()) return s;
+  }
+  return {};
 }
 
 sdk::Status CniExecPlugin::GetStatus() noexcept {

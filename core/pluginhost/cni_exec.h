@@ -4,7 +4,9 @@
 // and the 1.1 STATUS/GC commands when the network list says 1.1.0): the binary named by each
 // plugin's `type` is found in binDir, gets CNI_* variables and its config on stdin, answers
 // on stdout. A .conflist runs as a chain: ADD in order passing prevResult, DEL in reverse,
-// CHECK with the cached ADD result. Every call has a deadline; a hung binary is killed and
+// CHECK with the cached ADD result. A repeated ADD of an attachment whose cached result
+// passes CHECK returns that result without re-running the chain (the SDK's idempotent ADD,
+// which many CNI plugins lack). Every call has a deadline; a hung binary is killed and
 // the call fails with DeadlineExceeded. Errors name the binary, the operation and the cause.
 //
 // Thread-safe: calls for different attachments run concurrently (one process each).
@@ -53,6 +55,10 @@ class CniExecPlugin final : public sdk::NetworkPlugin {
 
  private:
   class Call;
+  // Runs CHECK down the chain with `prev_result`; OK without running anything when the list
+  // disables CHECK or predates it (cniVersion < 0.4.0).
+  sdk::Status CheckChain(const CniNetworkList& list, const sdk::NetworkAttachment& attachment,
+                         const std::string& prev_result) const;
 
   const CniExecOptions options_;
   const CniResultCache cache_;

@@ -149,7 +149,7 @@ CniProcessOutcome RunCniProcess(const CniProcessRequest& request) {
     shutdown(in_parent.get(), SHUT_WR);
     in_parent.Reset();
   }
-  fcntl(in_parent.get(), F_SETFL, O_NONBLOCK);
+  if (in_parent.get() >= 0) fcntl(in_parent.get(), F_SETFL, O_NONBLOCK);
   bool timed_out = false;
   char buf[16384];
   while (out_parent.get() >= 0 || err_parent.get() >= 0) {

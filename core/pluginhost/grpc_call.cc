@@ -35,20 +35,20 @@ GrpcCaller::GrpcCaller(std::string kind, GrpcClientOptions options)
       channel_(NewPluginChannel(options_.endpoint)) {}
 
 sdk::Status GrpcCaller::Failure(std::string_view op, std::chrono::milliseconds timeout,
-                                const grpc::Status& status) const {
+                                bool expired, const grpc::Status& status) const {
   std::string prefix = kind_ + " plugin '" + options_.plugin_name + "' " + std::string(op) + ": ";
   switch (status.error_code()) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      return sdk::Status::DeadlineExceeded(prefix + "no answer within " +
-                                           FormatDuration(timeout));
+      if (!expired) break;
+      return sdk::Status::DeadlineExceeded(prefix + "no answer within " + FormatDuration(timeout));
     case grpc::StatusCode::UNAVAILABLE:
       return sdk::Status::Unavailable(prefix + "unavailable at " + options_.endpoint + " (" +
                                       status.error_message() + ")");
-    default: {
-      sdk::Status mapped = wire::FromGrpc(status);
-      return sdk::Status(mapped.code(), prefix + std::string(mapped.message()));
-    }
+    default:
+      break;
   }
+  sdk::Status mapped = wire::FromGrpc(status);
+  return sdk::Status(mapped.code(), prefix + std::string(mapped.message()));
 }
 
 }  // namespace skiff::pluginhost

@@ -7,13 +7,12 @@
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
+#include <skiff/sdk/status.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <skiff/sdk/status.h>
 
 #include "core/pluginhost/grpc_client_options.h"
 
@@ -35,10 +34,11 @@ class GrpcCaller {
   template <typename Rpc>
   sdk::Status Call(std::string_view op, std::chrono::milliseconds timeout, Rpc&& rpc) const {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    const auto deadline = std::chrono::system_clock::now() + timeout;
+    context.set_deadline(deadline);
     grpc::Status status = rpc(&context);
     if (status.ok()) return sdk::Status::Ok();
-    return Failure(op, timeout, status);
+    return Failure(op, timeout, std::chrono::system_clock::now() >= deadline, status);
   }
 
   template <typename Rpc>
@@ -47,7 +47,9 @@ class GrpcCaller {
   }
 
  private:
-  sdk::Status Failure(std::string_view op, std::chrono::milliseconds timeout,
+  // `expired`: our deadline passed (as opposed to the plugin answering DEADLINE_EXCEEDED
+  // about a timeout of its own, whose message is then kept).
+  sdk::Status Failure(std::string_view op, std::chrono::milliseconds timeout, bool expired,
                       const grpc::Status& status) const;
 
   std::string kind_;

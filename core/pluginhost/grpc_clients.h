@@ -12,11 +12,11 @@
 // reconnect on their own after the plugin restarts. Clients are thread-safe and cheap to call
 // concurrently (one HTTP/2 connection, many streams).
 
-#include <memory>
-
 #include <skiff/sdk/network.h>
 #include <skiff/sdk/runtime.h>
 #include <skiff/sdk/storage.h>
+
+#include <memory>
 
 #include "core/pluginhost/grpc_client_options.h"
 

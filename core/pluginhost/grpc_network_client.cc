@@ -63,7 +63,8 @@ class GrpcNetworkClient final : public sdk::NetworkPlugin {
   sdk::Result<sdk::NetworkVersionInfo> Version() noexcept override {
     netv1::VersionRequest req;
     netv1::VersionResponse resp;
-    auto s = caller_.Call("Version", [&](ClientContext* c) { return stub_->Version(c, req, &resp); });
+    auto s =
+        caller_.Call("Version", [&](ClientContext* c) { return stub_->Version(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }

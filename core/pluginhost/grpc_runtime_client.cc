@@ -26,7 +26,8 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     cri::VersionRequest req;
     req.set_version(api_version);
     cri::VersionResponse resp;
-    auto s = caller_.Call("Version", [&](ClientContext* c) { return runtime_->Version(c, req, &resp); });
+    auto s =
+        caller_.Call("Version", [&](ClientContext* c) { return runtime_->Version(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }
@@ -34,7 +35,8 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
   sdk::Result<sdk::RuntimeStatus> GetStatus() noexcept override {
     cri::StatusRequest req;
     cri::StatusResponse resp;
-    auto s = caller_.Call("Status", [&](ClientContext* c) { return runtime_->Status(c, req, &resp); });
+    auto s =
+        caller_.Call("Status", [&](ClientContext* c) { return runtime_->Status(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp.status());
   }
@@ -87,8 +89,9 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     cri::ListPodSandboxRequest req;
     ToWire(filter, req.mutable_filter());
     cri::ListPodSandboxResponse resp;
-    auto s = caller_.Call("ListPodSandbox",
-                          [&](ClientContext* c) { return runtime_->ListPodSandbox(c, req, &resp); });
+    auto s = caller_.Call("ListPodSandbox", [&](ClientContext* c) {
+      return runtime_->ListPodSandbox(c, req, &resp);
+    });
     if (!s.ok()) return s;
     std::vector<sdk::PodSandbox> out;
     out.reserve(resp.items_size());
@@ -142,8 +145,9 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     cri::ListContainersRequest req;
     ToWire(filter, req.mutable_filter());
     cri::ListContainersResponse resp;
-    auto s = caller_.Call("ListContainers",
-                          [&](ClientContext* c) { return runtime_->ListContainers(c, req, &resp); });
+    auto s = caller_.Call("ListContainers", [&](ClientContext* c) {
+      return runtime_->ListContainers(c, req, &resp);
+    });
     if (!s.ok()) return s;
     std::vector<sdk::Container> out;
     out.reserve(resp.containers_size());
@@ -177,8 +181,9 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     return FromWire(resp);
   }
 
-  sdk::Result<std::string> PullImage(const sdk::ImageSpec& image, const sdk::AuthConfig& auth,
-                                     const sdk::PodSandboxConfig& sandbox_config) noexcept override {
+  sdk::Result<std::string> PullImage(
+      const sdk::ImageSpec& image, const sdk::AuthConfig& auth,
+      const sdk::PodSandboxConfig& sandbox_config) noexcept override {
     cri::PullImageRequest req;
     ToWire(image, req.mutable_image());
     ToWire(auth, req.mutable_auth());
@@ -190,7 +195,8 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     return resp.image_ref();
   }
 
-  sdk::Result<std::optional<sdk::Image>> ImageStatus(const sdk::ImageSpec& image) noexcept override {
+  sdk::Result<std::optional<sdk::Image>> ImageStatus(
+      const sdk::ImageSpec& image) noexcept override {
     cri::ImageStatusRequest req;
     ToWire(image, req.mutable_image());
     cri::ImageStatusResponse resp;
@@ -201,7 +207,8 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     return std::optional<sdk::Image>(FromWire(resp.image()));
   }
 
-  sdk::Result<std::vector<sdk::Image>> ListImages(const sdk::ImageFilter& filter) noexcept override {
+  sdk::Result<std::vector<sdk::Image>> ListImages(
+      const sdk::ImageFilter& filter) noexcept override {
     cri::ListImagesRequest req;
     ToWire(filter, req.mutable_filter());
     cri::ListImagesResponse resp;

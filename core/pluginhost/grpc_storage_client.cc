@@ -25,8 +25,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
   sdk::Result<sdk::PluginInfo> GetPluginInfo() noexcept override {
     csi::GetPluginInfoRequest req;
     csi::GetPluginInfoResponse resp;
-    auto s = caller_.Call("GetPluginInfo",
-                          [&](ClientContext* c) { return identity_->GetPluginInfo(c, req, &resp); });
+    auto s = caller_.Call(
+        "GetPluginInfo", [&](ClientContext* c) { return identity_->GetPluginInfo(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }
@@ -44,7 +44,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
   sdk::Result<bool> Probe() noexcept override {
     csi::ProbeRequest req;
     csi::ProbeResponse resp;
-    auto s = caller_.Call("Probe", [&](ClientContext* c) { return identity_->Probe(c, req, &resp); });
+    auto s =
+        caller_.Call("Probe", [&](ClientContext* c) { return identity_->Probe(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }
@@ -53,8 +54,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
     csi::CreateVolumeRequest req;
     ToWire(request, &req);
     csi::CreateVolumeResponse resp;
-    auto s = caller_.Call("CreateVolume",
-                          [&](ClientContext* c) { return controller_->CreateVolume(c, req, &resp); });
+    auto s = caller_.Call(
+        "CreateVolume", [&](ClientContext* c) { return controller_->CreateVolume(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp.volume());
   }
@@ -72,8 +73,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
     csi::ListVolumesRequest req;
     ToWire(request, &req);
     csi::ListVolumesResponse resp;
-    auto s = caller_.Call("ListVolumes",
-                          [&](ClientContext* c) { return controller_->ListVolumes(c, req, &resp); });
+    auto s = caller_.Call(
+        "ListVolumes", [&](ClientContext* c) { return controller_->ListVolumes(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }
@@ -82,8 +83,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
     csi::GetCapacityRequest req;
     ToWire(request, &req);
     csi::GetCapacityResponse resp;
-    auto s = caller_.Call("GetCapacity",
-                          [&](ClientContext* c) { return controller_->GetCapacity(c, req, &resp); });
+    auto s = caller_.Call(
+        "GetCapacity", [&](ClientContext* c) { return controller_->GetCapacity(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
   }
@@ -135,7 +136,8 @@ class GrpcStorageClient final : public sdk::StoragePlugin {
                         [&](ClientContext* c) { return node_->NodePublishVolume(c, req, &resp); });
   }
 
-  sdk::Status NodeUnpublishVolume(const sdk::NodeUnpublishVolumeRequest& request) noexcept override {
+  sdk::Status NodeUnpublishVolume(
+      const sdk::NodeUnpublishVolumeRequest& request) noexcept override {
     csi::NodeUnpublishVolumeRequest req;
     ToWire(request, &req);
     csi::NodeUnpublishVolumeResponse resp;

@@ -75,8 +75,8 @@ sdk::Result<std::shared_ptr<Interface>> LoadPluginLibrary(const std::filesystem:
       open->library->get_alias<sdk::PluginFactorySignature<Interface>>(sdk::kFactorySymbol);
   auto made = factory(config_json.empty() ? "{}" : config_json);
   if (!made.ok()) {
-    return sdk::Status(made.status().code(), plugin + " failed to start: " +
-                                                 std::string(made.status().message()));
+    return sdk::Status(made.status().code(),
+                       plugin + " failed to start: " + std::string(made.status().message()));
   }
   spdlog::info("loaded {} plugin \"{}\" from {}", description.kind, description.name,
                path.string());

@@ -3,13 +3,13 @@
 // The cheap call that tells a supervisor a sidecar is alive and answering, one per plugin
 // kind: runtime -> CRI Version, storage -> CSI Probe (ready), network -> Status (ready).
 
-#include <functional>
-#include <memory>
-
 #include <skiff/sdk/network.h>
 #include <skiff/sdk/runtime.h>
 #include <skiff/sdk/status.h>
 #include <skiff/sdk/storage.h>
+
+#include <functional>
+#include <memory>
 
 #include "core/pluginhost/grpc_client_options.h"
 

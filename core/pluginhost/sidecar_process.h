@@ -5,6 +5,7 @@
 // thread (which also makes that thread the child's parent for PR_SET_PDEATHSIG, so a sidecar
 // never outlives the host that spawned it).
 
+#include <skiff/sdk/status.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -12,8 +13,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <skiff/sdk/status.h>
 
 namespace skiff::pluginhost {
 

@@ -123,10 +123,9 @@ void SidecarSupervisor::Run() {
 
     ++in_a_row;
     if (config_.max_restarts_in_a_row >= 0 && in_a_row > config_.max_restarts_in_a_row) {
-      SetState(SidecarState::kFailed, "gave up after " +
-                                          std::to_string(config_.max_restarts_in_a_row) +
-                                          " restarts in a row; last error: " +
-                                          std::string(ended.message()));
+      SetState(SidecarState::kFailed,
+               "gave up after " + std::to_string(config_.max_restarts_in_a_row) +
+                   " restarts in a row; last error: " + std::string(ended.message()));
       break;
     }
     milliseconds wait = Backoff(in_a_row);
@@ -165,8 +164,7 @@ sdk::Status SidecarSupervisor::Launch() {
     switch (wire::ProbeUnixSocket(socket_path_)) {
       case wire::SocketProbe::kListening:
         return sdk::Status::FailedPrecondition("sidecar '" + config_.name +
-                                               "': another process already serves " +
-                                               socket_path_);
+                                               "': another process already serves " + socket_path_);
       case wire::SocketProbe::kStale:
         ::unlink(socket_path_.c_str());
         break;
@@ -176,8 +174,8 @@ sdk::Status SidecarSupervisor::Launch() {
     std::string log_path = config_.log_path.empty() ? socket_path_ + ".log" : config_.log_path;
     auto spawned = SidecarProcess::Spawn(config_.command, log_path);
     if (!spawned.ok()) {
-      return sdk::Status(spawned.status().code(),
-                         "sidecar '" + config_.name + "': " + std::string(spawned.status().message()));
+      return sdk::Status(spawned.status().code(), "sidecar '" + config_.name + "': " +
+                                                      std::string(spawned.status().message()));
     }
     process_ = std::move(spawned).value();
     {
@@ -213,11 +211,10 @@ sdk::Status SidecarSupervisor::Launch() {
   if (stopping()) return sdk::Status::Aborted("stopping");
 
   std::string error =
-      socket_seen
-          ? "sidecar '" + config_.name + "' did not pass its health check within " +
-                Seconds(config_.start_timeout) + ": " + std::string(last_health.message())
-          : "sidecar '" + config_.name + "': socket " + socket_path_ + " never appeared within " +
-                Seconds(config_.start_timeout);
+      socket_seen ? "sidecar '" + config_.name + "' did not pass its health check within " +
+                        Seconds(config_.start_timeout) + ": " + std::string(last_health.message())
+                  : "sidecar '" + config_.name + "': socket " + socket_path_ +
+                        " never appeared within " + Seconds(config_.start_timeout);
   if (spawn) {
     error += LogTailForError();
     process_->Stop(config_.stop_grace);
@@ -235,7 +232,8 @@ sdk::Status SidecarSupervisor::Watch() {
   while (!stopping()) {
     if (spawn) {
       if (auto exit = process_->Poll()) {
-        std::string error = "sidecar '" + config_.name + "' " + exit->Describe() + LogTailForError();
+        std::string error =
+            "sidecar '" + config_.name + "' " + exit->Describe() + LogTailForError();
         process_.reset();
         std::lock_guard lock(mu_);
         status_.pid = 0;
@@ -262,7 +260,9 @@ sdk::Status SidecarSupervisor::Watch() {
       }
     }
     // Exits are noticed within a poll interval; health checks run at their own pace.
-    SleepFor(spawn ? kPollInterval * 2 : std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(next_check - Clock::now())));
+    SleepFor(spawn ? kPollInterval * 2
+                   : std::max(milliseconds(1),
+                              std::chrono::duration_cast<milliseconds>(next_check - Clock::now())));
   }
   return sdk::Status::Ok();
 }

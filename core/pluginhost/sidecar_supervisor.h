@@ -10,6 +10,7 @@
 // called from any thread; Start and Stop from the owner. One thread per supervisor does the
 // work, and every process is spawned from it.
 
+#include <skiff/sdk/status.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -22,8 +23,6 @@
 #include <string_view>
 #include <thread>
 #include <vector>
-
-#include <skiff/sdk/status.h>
 
 #include "core/pluginhost/sidecar_health.h"
 
@@ -43,8 +42,8 @@ enum class SidecarState {
 std::string_view SidecarStateName(SidecarState state);
 
 struct SidecarConfig {
-  std::string name;      // the plugin's name, for messages and `skiff plugin list`
-  std::string endpoint;  // "unix:///run/skiff/mock.sock": where the sidecar listens
+  std::string name;                  // the plugin's name, for messages and `skiff plugin list`
+  std::string endpoint;              // "unix:///run/skiff/mock.sock": where the sidecar listens
   std::vector<std::string> command;  // argv to spawn; empty = connect mode
   std::string log_path;              // spawn mode; default: the socket path + ".log"
 

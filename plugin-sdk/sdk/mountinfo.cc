@@ -1,6 +1,7 @@
+#include <skiff/sdk/mountinfo.h>
+
 #include <filesystem>
 #include <fstream>
-#include <skiff/sdk/mountinfo.h>
 #include <sstream>
 
 namespace skiff::sdk {

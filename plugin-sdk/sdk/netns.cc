@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <sched.h>
+#include <skiff/sdk/netns.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -7,15 +8,12 @@
 #include <cstring>
 #include <filesystem>
 #include <mutex>
-#include <skiff/sdk/netns.h>
 #include <thread>
 
 namespace skiff::sdk {
 namespace {
 
-std::string Errno(std::string_view what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
+std::string Errno(std::string_view what) { return std::string(what) + ": " + std::strerror(errno); }
 
 bool ValidName(const std::string& name) {
   return !name.empty() && name != "." && name != ".." && name.find('/') == std::string::npos;
@@ -74,7 +72,8 @@ Status DeleteNamedNetns(const std::string& name) {
   if (umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT) {
     return Status::Internal(Errno("unmount " + path));
   }
-  if (unlink(path.c_str()) != 0 && errno != ENOENT) return Status::Internal(Errno("remove " + path));
+  if (unlink(path.c_str()) != 0 && errno != ENOENT)
+    return Status::Internal(Errno("remove " + path));
   return Status::Ok();
 }
 

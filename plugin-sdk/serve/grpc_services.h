@@ -4,13 +4,12 @@
 // Each service translates wire messages to SDK structs, calls the plugin and translates back.
 
 #include <grpcpp/impl/service_type.h>
-
-#include <memory>
-#include <vector>
-
 #include <skiff/sdk/network.h>
 #include <skiff/sdk/runtime.h>
 #include <skiff/sdk/storage.h>
+
+#include <memory>
+#include <vector>
 
 namespace skiff::serve {
 

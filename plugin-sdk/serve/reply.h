@@ -4,10 +4,9 @@
 // gRPC status or fill the response from its value.
 
 #include <grpcpp/support/status.h>
+#include <skiff/sdk/status.h>
 
 #include <utility>
-
-#include <skiff/sdk/status.h>
 
 #include "plugin-sdk/serve/wire/status_wire.h"
 

@@ -98,9 +98,8 @@ class RuntimeServiceImpl final : public cri::RuntimeService::Service {
   grpc::Status ExecSync(ServerContext*, const cri::ExecSyncRequest* req,
                         cri::ExecSyncResponse* resp) override {
     std::vector<std::string> cmd(req->cmd().begin(), req->cmd().end());
-    return Reply(
-        runtime_->ExecSync(req->container_id(), cmd, std::chrono::seconds(req->timeout())),
-        [&](auto r) { ToWire(r, resp); });
+    return Reply(runtime_->ExecSync(req->container_id(), cmd, std::chrono::seconds(req->timeout())),
+                 [&](auto r) { ToWire(r, resp); });
   }
 
  private:

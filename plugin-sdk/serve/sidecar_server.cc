@@ -3,13 +3,16 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
+#include <grpcpp/support/server_interceptor.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <system_error>
+#include <thread>
 
 #include "plugin-sdk/serve/wire/unix_socket.h"
 
@@ -19,10 +22,41 @@ namespace {
 // Lists of containers or images can be large; gRPC's 4 MiB default is too tight for a node.
 constexpr int kMaxMessageBytes = 16 * 1024 * 1024;
 
+// Counts the calls in flight. gRPC's own graceful Shutdown(deadline) also waits out idle
+// client connections (the host keeps one open), so every stop would take the whole grace
+// period; instead we wait for the calls themselves and then shut down at once. gRPC makes one
+// interceptor per call and destroys it when the call is over, which is all we need.
+class CallCounter final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo*) override {
+    return new Call(in_flight_);
+  }
+  int in_flight() const { return in_flight_.load(); }
+
+ private:
+  class Call final : public grpc::experimental::Interceptor {
+   public:
+    explicit Call(std::atomic<int>& n) : n_(n) { ++n_; }
+    ~Call() override { --n_; }
+    void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+      methods->Proceed();
+    }
+
+   private:
+    std::atomic<int>& n_;
+  };
+  std::atomic<int> in_flight_{0};
+};
+
 class GrpcSidecarServer final : public sdk::SidecarServer {
  public:
-  GrpcSidecarServer(Services services, std::unique_ptr<grpc::Server> server, std::string path)
-      : services_(std::move(services)), server_(std::move(server)), path_(std::move(path)) {}
+  GrpcSidecarServer(Services services, const CallCounter* calls,
+                    std::unique_ptr<grpc::Server> server, std::string path)
+      : services_(std::move(services)),
+        calls_(calls),
+        server_(std::move(server)),
+        path_(std::move(path)) {}
 
   ~GrpcSidecarServer() override { Shutdown(std::chrono::seconds(5)); }
 
@@ -36,7 +70,15 @@ class GrpcSidecarServer final : public sdk::SidecarServer {
       }
       stopping_ = true;
     }
-    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    auto deadline = std::chrono::steady_clock::now() + grace;
+    while (calls_->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (calls_->in_flight() > 0) {
+      spdlog::warn("sidecar on {}: cancelling {} call(s) still running after the grace period",
+                   path_, calls_->in_flight());
+    }
+    server_->Shutdown(std::chrono::system_clock::now());
     server_->Wait();
     // Only unlink our own socket: a successor may already listen on the path.
     if (wire::ProbeUnixSocket(path_) == wire::SocketProbe::kStale) ::unlink(path_.c_str());
@@ -56,7 +98,8 @@ class GrpcSidecarServer final : public sdk::SidecarServer {
   const std::string& socket_path() const override { return path_; }
 
  private:
-  Services services_;  // must outlive server_
+  Services services_;         // must outlive server_
+  const CallCounter* calls_;  // owned by server_
   std::unique_ptr<grpc::Server> server_;
   std::string path_;
   std::mutex mu_;
@@ -102,18 +145,22 @@ sdk::Result<std::unique_ptr<sdk::SidecarServer>> StartSidecarServer(
   if (auto s = PrepareSocketPath(unix_socket_path); !s.ok()) return s;
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(wire::UnixEndpoint(unix_socket_path),
-                           grpc::InsecureServerCredentials());
+  builder.AddListeningPort(wire::UnixEndpoint(unix_socket_path), grpc::InsecureServerCredentials());
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   for (auto& service : services) builder.RegisterService(service.get());
+  auto counter = std::make_unique<CallCounter>();
+  const CallCounter* calls = counter.get();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::move(counter));
+  builder.experimental().SetInterceptorCreators(std::move(factories));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server) {
     return sdk::Status::Unavailable("cannot listen on unix socket " + unix_socket_path);
   }
   spdlog::info("sidecar serving on {}", unix_socket_path);
   return std::unique_ptr<sdk::SidecarServer>(
-      new GrpcSidecarServer(std::move(services), std::move(server), unix_socket_path));
+      new GrpcSidecarServer(std::move(services), calls, std::move(server), unix_socket_path));
 }
 
 }  // namespace skiff::serve

@@ -3,10 +3,10 @@
 // Starts a gRPC server for a set of services on a unix socket; the Start*Server functions of
 // serve.h are this plus the services of one plugin kind.
 
+#include <skiff/sdk/serve.h>
+
 #include <memory>
 #include <string>
-
-#include <skiff/sdk/serve.h>
 
 #include "plugin-sdk/serve/grpc_services.h"
 

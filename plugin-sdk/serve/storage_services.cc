@@ -27,8 +27,7 @@ class IdentityImpl final : public csi::Identity::Service {
     return Reply(plugin_->GetPluginCapabilities(), [&](auto caps) { ToWire(caps, resp); });
   }
 
-  grpc::Status Probe(ServerContext*, const csi::ProbeRequest*,
-                     csi::ProbeResponse* resp) override {
+  grpc::Status Probe(ServerContext*, const csi::ProbeRequest*, csi::ProbeResponse* resp) override {
     return Reply(plugin_->Probe(), [&](bool ready) { ToWire(ready, resp); });
   }
 

@@ -98,7 +98,8 @@ sdk::Result<BridgeConfig> ParseBridgeConfig(std::string_view text) {
       !GetString(o, "subnet", &subnet, &status) || !GetString(o, "gateway", &gateway, &status) ||
       !GetString(o, "dataDir", &c.data_dir, &status) ||
       !GetBool(o, "isGateway", &c.is_gateway, &status) ||
-      !GetBool(o, "ipMasq", &ip_masq, &status)) {
+      !GetBool(o, "ipMasq", &ip_masq, &status) ||
+      !GetBool(o, "deferredDelete", &c.deferred_delete, &status)) {
     return status;
   }
   if (!ValidIfname(c.bridge)) return Invalid("bridge", "is not a valid interface name");

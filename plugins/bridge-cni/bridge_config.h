@@ -5,7 +5,8 @@
 // (cniVersion, name, type, prevResult, ...) are accepted and unknown keys are ignored.
 //
 //   {"bridge":"skiff0","subnet":"10.88.0.0/16","dataDir":"/var/lib/skiff/ipam","mtu":1500,
-//    "isGateway":true,"ipMasq":false,"gateway":"10.88.0.1","dns":{"nameservers":[...]}}
+//    "isGateway":true,"ipMasq":false,"gateway":"10.88.0.1","deferredDelete":true,
+//    "dns":{"nameservers":[...]}}
 
 #include <skiff/sdk/network_types.h>
 #include <skiff/sdk/status.h>
@@ -30,6 +31,9 @@ struct BridgeConfig {
   // Give the bridge the gateway address and the pod a default route through it. No
   // ip_forward or NAT is configured either way: that would change host-wide state.
   bool is_gateway = true;
+  // DEL retires the host veth (down, renamed) and deletes it in the background instead of
+  // waiting out the kernel's RCU grace period per pod (see veth_reaper.h).
+  bool deferred_delete = true;
   sdk::DNS dns;
   // A chained plugin's prevResult, when present (CHECK compares against it).
   std::optional<sdk::NetworkResult> prev_result;

@@ -78,11 +78,12 @@ sdk::Status ValidateAttachment(const sdk::NetworkAttachment& a, bool need_netns)
 
 }  // namespace
 
-std::string BridgeNetwork::HostVethName(const std::string& container_id,
+std::string BridgeNetwork::HostVethName(const std::string& bridge, const std::string& container_id,
                                         const std::string& ifname) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "skv%012llx",
-                static_cast<unsigned long long>(Fnv1a(container_id, ifname) & 0xffffffffffffull));
+                static_cast<unsigned long long>(Fnv1a(bridge + "/" + container_id, ifname) &
+                                                0xffffffffffffull));
   return buf;
 }
 
@@ -146,7 +147,7 @@ sdk::NetworkResult BridgeNetwork::MakeResult(const sdk::NetworkAttachment& attac
   sdk::NetworkResult r;
   r.cni_version = config_.cni_version.empty() ? "1.0.0" : config_.cni_version;
   r.interfaces.push_back({config_.bridge, MacToString(bridge.mac), std::nullopt, ""});
-  r.interfaces.push_back({HostVethName(attachment.container_id, attachment.ifname),
+  r.interfaces.push_back({HostVeth(attachment.container_id, attachment.ifname),
                           MacToString(host_mac), std::nullopt, ""});
   r.interfaces.push_back({attachment.ifname, MacToString(pod_mac), std::nullopt, attachment.netns});
   sdk::IPConfig ip;
@@ -165,7 +166,8 @@ sdk::NetworkResult BridgeNetwork::MakeResult(const sdk::NetworkAttachment& attac
 }
 
 sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment& attachment,
-                                                    Ipv4Address address, NetlinkSocket& host) {
+                                                    Ipv4Address address, NetlinkSocket& host,
+                                                    bool* created) {
   const std::string context = "ADD " + Who(attachment);
   NetnsHandle ns;
   if (SysError e = NetnsHandle::Open(attachment.netns, &ns); !e.ok()) return FromSys(e, context);
@@ -173,8 +175,9 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
   if (!bridge.ok()) return bridge.status();
 
   VethSpec spec;
-  spec.host_name = HostVethName(attachment.container_id, attachment.ifname);
-  spec.host_mac = MacFromHash(Fnv1a(attachment.container_id, attachment.ifname));
+  spec.host_name = HostVeth(attachment.container_id, attachment.ifname);
+  spec.host_mac =
+      MacFromHash(Fnv1a(config_.bridge + "/" + attachment.container_id, attachment.ifname));
   spec.host_master = bridge->index;
   spec.peer_name = attachment.ifname;
   spec.peer_mac = MacFromAddress(address);
@@ -185,19 +188,31 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
   LinkInfo pod;
   SysError e = CreateVethPair(host, spec);
   if (e.err() == EEXIST) {
-    // A repeated ADD finds its own pair; anything else holding the names is a conflict.
     LinkInfo existing;
-    if (!GetLink(host, spec.host_name, &existing).ok()) {
-      return sdk::Status::AlreadyExists(context + ": interface " + attachment.ifname +
-                                        " already exists in " + attachment.netns);
-    }
-    if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
-    if (GetLink(inside, attachment.ifname, &pod).ok()) {
-      spec.host_mac = existing.mac;
-      e = SysError();
-    } else {
-      DeleteLink(host, spec.host_name);  // half of an old pair: replace it
+    bool host_end_exists = GetLink(host, spec.host_name, &existing).ok();
+    if (!host_end_exists && reaper_.WaitIdle(std::chrono::seconds(5))) {
+      // The pod end may belong to a pair this process retired but has not deleted yet.
       e = CreateVethPair(host, spec);
+      host_end_exists = e.err() == EEXIST && GetLink(host, spec.host_name, &existing).ok();
+    }
+    if (e.err() == EEXIST) {
+      // A repeated ADD finds its own pair; anything else holding the names is a conflict.
+      if (!host_end_exists) {
+        return sdk::Status::AlreadyExists(context + ": interface " + attachment.ifname +
+                                          " already exists in " + attachment.netns);
+      }
+      if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
+      if (existing.master != spec.host_master) {
+        return sdk::Status::AlreadyExists(context + ": host interface " + spec.host_name +
+                                          " exists and is not on " + config_.bridge);
+      }
+      if (GetLink(inside, attachment.ifname, &pod).ok()) {
+        spec.host_mac = existing.mac;
+        e = SysError();
+      } else {
+        DeleteLink(host, spec.host_name);  // half of an old pair: replace it
+        e = CreateVethPair(host, spec);
+      }
     }
   } else if (!e.ok()) {
     // The bridge may have been deleted or recreated since its index was cached.
@@ -209,6 +224,7 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Wire(const sdk::NetworkAttachment
     }
   }
   if (!e.ok()) return FromSys(e, context);
+  *created = pod.index == 0;  // not an existing pair found by a repeated ADD
 
   if (!inside.valid()) {
     if (SysError o = OpenNetlinkIn(ns, &inside); !o.ok()) return FromSys(o, context);
@@ -236,14 +252,41 @@ sdk::Result<sdk::NetworkResult> BridgeNetwork::Add(const sdk::NetworkAttachment&
   bool existed = false;
   SysError e = ipam_->Allocate({attachment.container_id, attachment.ifname}, &address, &existed);
   if (!e.ok()) return FromSys(e, "ADD " + Who(attachment) + ": IPAM");
-  auto result = Wire(attachment, address, host);
+  bool created = false;
+  auto result = Wire(attachment, address, host, &created);
   if (!result.ok() && !existed) {
     // Leave nothing behind for an ADD that failed: the runtime may never call DEL.
-    DeleteLink(host, HostVethName(attachment.container_id, attachment.ifname));
+    if (created) DeleteLink(host, HostVeth(attachment.container_id, attachment.ifname));
     bool released;
     ipam_->Release({attachment.container_id, attachment.ifname}, &released);
   }
   return result;
+}
+
+SysError BridgeNetwork::RemoveHostVeth(NetlinkSocket& host, const std::string& name) {
+  if (config_.deferred_delete) {
+    LinkInfo veth;
+    SysError e = GetLink(host, name, &veth);
+    if (e.err() == ENODEV) return {};
+    if (!e.ok()) return e;
+    // Down first: the pod loses its link at once and the bridge stops forwarding to it, so
+    // its address can be handed out again right away.
+    e = SetLinkDown(host, veth.index);
+    if (e.err() == ENODEV) return {};
+    if (e.ok()) {
+      e = RetireLink(host, veth.index, VethReaper::RetiredName(), kRetiredGroup);
+      if (e.err() == EEXIST) {
+        e = RetireLink(host, veth.index, VethReaper::RetiredName(), kRetiredGroup);
+      }
+    }
+    if (e.ok()) {
+      reaper_.Retired();
+      return {};
+    }
+    spdlog::warn("bridge-cni: cannot retire {} ({}); deleting it now", name, e.ToString());
+  }
+  SysError e = DeleteLink(host, name);
+  return e.err() == ENODEV ? SysError() : e;
 }
 
 sdk::Status BridgeNetwork::Del(const sdk::NetworkAttachment& attachment) {
@@ -251,10 +294,10 @@ sdk::Status BridgeNetwork::Del(const sdk::NetworkAttachment& attachment) {
   const std::string context = "DEL " + Who(attachment);
   NetlinkSocket host;
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, context);
-  // Deleting the host end takes the pod end with it, so DEL needs no namespace: it works
+  // Removing the host end takes the pod end with it, so DEL needs no namespace: it works
   // even after the runtime has already removed it.
-  SysError e = DeleteLink(host, HostVethName(attachment.container_id, attachment.ifname));
-  if (!e.ok() && e.err() != ENODEV) return FromSys(e, context);
+  SysError e = RemoveHostVeth(host, HostVeth(attachment.container_id, attachment.ifname));
+  if (!e.ok()) return FromSys(e, context);
   bool released = false;
   e = ipam_->Release({attachment.container_id, attachment.ifname}, &released);
   if (!e.ok()) return FromSys(e, context + ": IPAM");
@@ -283,7 +326,7 @@ sdk::Status BridgeNetwork::Check(const sdk::NetworkAttachment& attachment,
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, context);
   LinkInfo br, veth;
   if (SysError e = GetLink(host, config_.bridge, &br); !e.ok()) return FromSys(e, context);
-  std::string veth_name = HostVethName(attachment.container_id, attachment.ifname);
+  std::string veth_name = HostVeth(attachment.container_id, attachment.ifname);
   if (SysError e = GetLink(host, veth_name, &veth); !e.ok()) return FromSys(e, context);
   if (veth.master != br.index) {
     return sdk::Status::FailedPrecondition(context + ": " + veth_name + " is not on " +
@@ -326,7 +369,7 @@ sdk::Status BridgeNetwork::Check(const sdk::NetworkAttachment& attachment,
 sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attachments) {
   std::unordered_set<std::string> valid_veths;
   for (const sdk::AttachmentKey& k : valid_attachments) {
-    valid_veths.insert(HostVethName(k.container_id, k.ifname));
+    valid_veths.insert(HostVeth(k.container_id, k.ifname));
   }
   NetlinkSocket host;
   if (SysError e = NetlinkSocket::Open(&host); !e.ok()) return FromSys(e, "GC");
@@ -334,17 +377,18 @@ sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attac
   if (SysError e = ipam_->List(&allocations); !e.ok()) return FromSys(e, "GC: IPAM");
   sdk::Status first_error;
   for (const IpamAllocation& a : allocations) {
-    std::string veth = HostVethName(a.owner.container_id, a.owner.ifname);
+    std::string veth = HostVeth(a.owner.container_id, a.owner.ifname);
     if (valid_veths.count(veth)) continue;
     spdlog::info("bridge-cni: GC releases {} of {}/{}", a.address.ToString(), a.owner.container_id,
                  a.owner.ifname);
-    SysError e = DeleteLink(host, veth);
-    if (!e.ok() && e.err() != ENODEV && first_error.ok()) first_error = FromSys(e, "GC " + veth);
+    SysError e = RemoveHostVeth(host, veth);
+    if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC " + veth);
     bool released;
     e = ipam_->Release(a.owner, &released);
     if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC: IPAM");
   }
-  // Veths on our bridge that no allocation explains (e.g. an ADD killed mid-way).
+  // Veths on our bridge that no allocation explains (e.g. an ADD killed mid-way), and
+  // retired ones a crashed process left behind.
   LinkInfo br;
   std::vector<LinkInfo> links;
   if (GetLink(host, config_.bridge, &br).ok() && ListLinks(host, &links).ok()) {
@@ -352,11 +396,12 @@ sdk::Status BridgeNetwork::GC(const std::vector<sdk::AttachmentKey>& valid_attac
       if (l.master != br.index || l.name.rfind("skv", 0) != 0 || valid_veths.count(l.name)) {
         continue;
       }
-      SysError e = DeleteLink(host, l.name);
-      if (!e.ok() && e.err() != ENODEV && first_error.ok())
-        first_error = FromSys(e, "GC " + l.name);
+      SysError e = RemoveHostVeth(host, l.name);
+      if (!e.ok() && first_error.ok()) first_error = FromSys(e, "GC " + l.name);
     }
   }
+  // GC is not latency-critical: finish the deletions before returning.
+  VethReaper::ReapNow();
   return first_error;
 }
 

@@ -17,6 +17,7 @@
 #include "plugins/bridge-cni/ipam_store.h"
 #include "plugins/bridge-cni/netlink_link.h"
 #include "plugins/bridge-cni/netlink_socket.h"
+#include "plugins/bridge-cni/veth_reaper.h"
 
 namespace skiff::bridge_cni {
 
@@ -37,8 +38,10 @@ class BridgeNetwork {
   const BridgeConfig& config() const { return config_; }
 
   // The host end of an attachment's veth pair: "skv" + 12 hex digits of a hash of the
-  // attachment, so DEL and GC find it without the pod's namespace.
-  static std::string HostVethName(const std::string& container_id, const std::string& ifname);
+  // bridge and the attachment, so DEL and GC find it without the pod's namespace, and two
+  // networks (or two skiff instances) never contend for one name.
+  static std::string HostVethName(const std::string& bridge, const std::string& container_id,
+                                  const std::string& ifname);
 
  private:
   BridgeNetwork(BridgeConfig config, std::unique_ptr<IpamStore> ipam);
@@ -49,8 +52,16 @@ class BridgeNetwork {
   };
   // The bridge's index and MAC, creating and configuring it on first use or when `recheck`.
   sdk::Result<BridgeState> EnsureBridge(NetlinkSocket& host, bool recheck);
+  // `*created` tells whether this call made the veth pair (so a failed ADD removes only
+  // what it made).
   sdk::Result<sdk::NetworkResult> Wire(const sdk::NetworkAttachment& attachment,
-                                       Ipv4Address address, NetlinkSocket& host);
+                                       Ipv4Address address, NetlinkSocket& host, bool* created);
+  std::string HostVeth(const std::string& container_id, const std::string& ifname) const {
+    return HostVethName(config_.bridge, container_id, ifname);
+  }
+  // Removes the host end of an attachment (and with it the pod end): retired for the reaper
+  // when deferred, else deleted now. OK if it does not exist.
+  SysError RemoveHostVeth(NetlinkSocket& host, const std::string& name);
   sdk::NetworkResult MakeResult(const sdk::NetworkAttachment& attachment, Ipv4Address address,
                                 const BridgeState& bridge, const MacAddress& host_mac,
                                 const MacAddress& pod_mac) const;
@@ -59,6 +70,7 @@ class BridgeNetwork {
   const std::unique_ptr<IpamStore> ipam_;
   std::mutex bridge_mu_;  // guards bridge_ and its creation
   BridgeState bridge_;
+  VethReaper reaper_;
 };
 
 }  // namespace skiff::bridge_cni

@@ -130,6 +130,24 @@ SysError SetLinkUp(NetlinkSocket& nl, int index) {
   return nl.Transact(msg, "set link up");
 }
 
+SysError SetLinkDown(NetlinkSocket& nl, int index) {
+  NetlinkMessage msg(RTM_NEWLINK, 0, LinkHeader(index, 0, IFF_UP));
+  return nl.Transact(msg, "set link down");
+}
+
+SysError RetireLink(NetlinkSocket& nl, int index, std::string_view new_name, uint32_t group) {
+  NetlinkMessage msg(RTM_NEWLINK, 0, LinkHeader(index));
+  msg.PutString(IFLA_IFNAME, new_name);
+  msg.PutU32(IFLA_GROUP, group);
+  return nl.Transact(msg, "retire link");
+}
+
+SysError DeleteLinkGroup(NetlinkSocket& nl, uint32_t group) {
+  NetlinkMessage msg(RTM_DELLINK, 0, LinkHeader());
+  msg.PutU32(IFLA_GROUP, group);
+  return nl.Transact(msg, "delete link group");
+}
+
 SysError DeleteLink(NetlinkSocket& nl, std::string_view name) {
   NetlinkMessage msg(RTM_DELLINK, 0, LinkHeader());
   msg.PutString(IFLA_IFNAME, name);

@@ -54,4 +54,13 @@ SysError CreateVethPair(NetlinkSocket& nl, const VethSpec& spec);
 SysError SetLinkUp(NetlinkSocket& nl, int index);
 SysError DeleteLink(NetlinkSocket& nl, std::string_view name);  // ENODEV if missing
 
+// Deleting a link costs a full RCU grace period in the kernel (tens of milliseconds on a busy
+// machine), so the plugin can retire a link instead: set it down (no traffic), rename it
+// out of the way and put it in `group`, for DeleteLinkGroup to remove many at once later.
+SysError SetLinkDown(NetlinkSocket& nl, int index);
+// Renames a link (which must be down) and moves it to `group`.
+SysError RetireLink(NetlinkSocket& nl, int index, std::string_view new_name, uint32_t group);
+// Deletes every link in `group` in one kernel batch; ENODEV if there is none.
+SysError DeleteLinkGroup(NetlinkSocket& nl, uint32_t group);
+
 }  // namespace skiff::bridge_cni

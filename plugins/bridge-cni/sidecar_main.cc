@@ -4,9 +4,10 @@
 //
 //   skiff-bridge-network --socket /run/skiff/bridge.sock --config '{"bridge": "skiff0", ...}'
 
-#include <CLI/CLI.hpp>
 #include <skiff/sdk/serve.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "plugins/bridge-cni/bridge_plugin.h"
 

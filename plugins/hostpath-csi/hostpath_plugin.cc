@@ -368,8 +368,7 @@ sdk::Result<sdk::VolumeStats> HostpathPlugin::NodeGetVolumeStats(
   return stats;
 }
 
-sdk::Result<std::unique_ptr<sdk::StoragePlugin>> NewHostpathPlugin(
-    const std::string& config_json) {
+sdk::Result<std::unique_ptr<sdk::StoragePlugin>> NewHostpathPlugin(const std::string& config_json) {
   auto config = ParseHostpathConfig(config_json);
   if (!config.ok()) return config.status();
   std::error_code ec;

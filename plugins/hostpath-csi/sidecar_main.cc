@@ -3,9 +3,10 @@
 //
 //   skiff-hostpath-csi --socket /run/skiff/hostpath.sock [--config '{"root": "/var/lib/v"}']
 
-#include <CLI/CLI.hpp>
 #include <skiff/sdk/serve.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "plugins/hostpath-csi/hostpath_plugin.h"
 

@@ -30,9 +30,12 @@ sdk::Result<VolumeCatalog> VolumeCatalog::Open(std::filesystem::path file) {
         !o->at("capacityBytes").is_int64()) {
       return sdk::Status::Internal(where + " has a malformed volume entry");
     }
-    VolumeRecord record{o->at("id").as_string().c_str(), o->at("name").as_string().c_str(),
-                        o->at("capacityBytes").as_int64(), {}};
-    if (const json::value* published = o->if_contains("published"); published && published->is_object()) {
+    VolumeRecord record{o->at("id").as_string().c_str(),
+                        o->at("name").as_string().c_str(),
+                        o->at("capacityBytes").as_int64(),
+                        {}};
+    if (const json::value* published = o->if_contains("published");
+        published && published->is_object()) {
       for (const auto& [target, readonly] : published->as_object()) {
         record.published[std::string(target)] = readonly.is_bool() && readonly.as_bool();
       }

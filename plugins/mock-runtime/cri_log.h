@@ -3,11 +3,11 @@
 // Container log files in the CRI format the kubelet reads:
 //   2016-10-06T00:17:09.669794202Z stdout F a full line
 
+#include <skiff/sdk/status.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <skiff/sdk/status.h>
 
 namespace skiff::mock {
 

@@ -48,8 +48,8 @@ std::string NormalizeImageReference(const std::string& reference) {
   bool has_domain = slash != std::string::npos &&
                     (first.find_first_of(".:") != std::string::npos || first == "localhost");
   if (!has_domain) {
-    name = std::string(kDefaultDomain) + "/" +
-           (slash == std::string::npos ? "library/" + name : name);
+    name =
+        std::string(kDefaultDomain) + "/" + (slash == std::string::npos ? "library/" + name : name);
   }
   return name + suffix;
 }
@@ -71,8 +71,9 @@ sdk::Result<std::string> ImageStore::Pull(const std::string& reference) {
   std::string digest = FakeDigest(normalized);
   image.id = "sha256:" + digest;
   image.repo_tags = {normalized};
-  image.repo_digests = {normalized.substr(0, normalized.find_first_of(":@", normalized.rfind('/'))) +
-                        "@sha256:" + FakeDigest(digest)};
+  image.repo_digests = {
+      normalized.substr(0, normalized.find_first_of(":@", normalized.rfind('/'))) +
+      "@sha256:" + FakeDigest(digest)};
   image.size = 1024 * 1024 + normalized.size();
   image.spec.image = image.id;
   by_id_[image.id] = image;

@@ -4,12 +4,12 @@
 // and tests. echo [-n] ARGS, true, false, env, hostname, sleep SECONDS, exit CODE; anything
 // else exits 127 with runc's "executable file not found" message.
 
+#include <skiff/sdk/runtime_types.h>
+#include <skiff/sdk/status.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include <skiff/sdk/runtime_types.h>
-#include <skiff/sdk/status.h>
 
 namespace skiff::mock {
 

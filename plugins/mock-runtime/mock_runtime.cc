@@ -111,14 +111,19 @@ sdk::Result<std::string> MockRuntime::RunPodSandbox(const sdk::PodSandboxConfig&
   }
   Sandbox sandbox{NewId(), config, sdk::PodSandboxState::kReady, NowNanos(), runtime_handler, ""};
   const std::string key = SandboxKey(config.metadata);
+  auto reserved_by = [&]() -> std::optional<std::string> {
+    for (const auto& [id, other] : sandboxes_) {
+      if (SandboxKey(other.config.metadata) == key) return id;
+    }
+    return std::nullopt;
+  };
   {
     std::lock_guard lock(mu_);
-    for (const auto& [id, other] : sandboxes_) {
-      if (SandboxKey(other.config.metadata) == key) {
-        return sdk::Status::AlreadyExists("sandbox name \"" + key + "\" is reserved for " + id);
-      }
+    if (auto other = reserved_by()) {
+      return sdk::Status::AlreadyExists("sandbox name \"" + key + "\" is reserved for " + *other);
     }
   }
+  // The namespace is made outside the lock (it takes a thread and a mount).
   bool host_network =
       config.linux_config.security_context.namespace_options.network == sdk::NamespaceMode::kNode;
   if (config_.netns && !host_network) {
@@ -127,6 +132,10 @@ sdk::Result<std::string> MockRuntime::RunPodSandbox(const sdk::PodSandboxConfig&
     if (!created.ok()) return created.status();
   }
   std::lock_guard lock(mu_);
+  if (auto other = reserved_by()) {  // a concurrent run of the same name won the race
+    if (!sandbox.netns_name.empty()) (void)sdk::DeleteNamedNetns(sandbox.netns_name);
+    return sdk::Status::AlreadyExists("sandbox name \"" + key + "\" is reserved for " + *other);
+  }
   std::string id = sandbox.id;
   sandboxes_.emplace(id, std::move(sandbox));
   return id;
@@ -150,9 +159,8 @@ sdk::Status MockRuntime::RemovePodSandbox(const std::string& pod_sandbox_id) noe
     std::lock_guard lock(mu_);
     auto it = sandboxes_.find(pod_sandbox_id);
     if (it == sandboxes_.end()) return sdk::Status::Ok();
-    std::erase_if(containers_, [&](const auto& entry) {
-      return entry.second.sandbox_id == pod_sandbox_id;
-    });
+    std::erase_if(containers_,
+                  [&](const auto& entry) { return entry.second.sandbox_id == pod_sandbox_id; });
     netns_name = it->second.netns_name;
     sandboxes_.erase(it);
   }
@@ -174,7 +182,8 @@ sdk::Result<sdk::PodSandboxStatus> MockRuntime::GetPodSandboxStatus(
   status.state = sandbox.state;
   status.created_at = sandbox.created_at;
   status.namespace_options = sandbox.config.linux_config.security_context.namespace_options;
-  if (!sandbox.netns_name.empty()) status.netns_path = std::string(sdk::kNetnsDir) + "/" + sandbox.netns_name;
+  if (!sandbox.netns_name.empty())
+    status.netns_path = std::string(sdk::kNetnsDir) + "/" + sandbox.netns_name;
   status.labels = sandbox.config.labels;
   status.annotations = sandbox.config.annotations;
   status.runtime_handler = sandbox.runtime_handler;
@@ -258,8 +267,8 @@ sdk::Result<std::string> MockRuntime::CreateContainer(
   for (const auto& [id, other] : containers_) {
     if (other.sandbox_id == pod_sandbox_id && other.config.metadata.name == config.metadata.name &&
         other.config.metadata.attempt == config.metadata.attempt) {
-      return sdk::Status::AlreadyExists("container name \"" + config.metadata.name +
-                                        "\" attempt " + std::to_string(config.metadata.attempt) +
+      return sdk::Status::AlreadyExists("container name \"" + config.metadata.name + "\" attempt " +
+                                        std::to_string(config.metadata.attempt) +
                                         " is reserved for " + id);
     }
   }
@@ -305,14 +314,14 @@ sdk::Status MockRuntime::StartContainer(const std::string& container_id) noexcep
                                            StateName(container.state) + ", not CREATED");
   }
   if (sandboxes_.at(container.sandbox_id).state != sdk::PodSandboxState::kReady) {
-    return sdk::Status::FailedPrecondition("pod sandbox " + container.sandbox_id +
-                                           " is not ready");
+    return sdk::Status::FailedPrecondition("pod sandbox " + container.sandbox_id + " is not ready");
   }
   container.state = sdk::ContainerState::kRunning;
   container.started_at = NowNanos();
   if (!container.log_path.empty()) {
     const std::string* lines = FindEnv(container.config, "MOCK_LOG");
-    std::string text = lines ? *lines : "mock container " + container.config.metadata.name + " started";
+    std::string text =
+        lines ? *lines : "mock container " + container.config.metadata.name + " started";
     if (sdk::Status st = AppendCriLog(container.log_path, "stdout", text, container.started_at);
         !st.ok()) {
       spdlog::warn("mock runtime: {}", st.ToString());

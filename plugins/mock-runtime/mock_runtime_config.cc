@@ -9,7 +9,8 @@ sdk::Result<MockRuntimeConfig> ParseMockRuntimeConfig(const std::string& json) {
   boost::system::error_code ec;
   boost::json::value root = boost::json::parse(json.empty() ? "{}" : json, ec);
   if (ec) return sdk::Status::InvalidArgument("mock runtime config is not JSON: " + ec.message());
-  if (!root.is_object()) return sdk::Status::InvalidArgument("mock runtime config must be an object");
+  if (!root.is_object())
+    return sdk::Status::InvalidArgument("mock runtime config must be an object");
   MockRuntimeConfig config;
   for (const auto& [key, value] : root.as_object()) {
     if (key == "failPullImages") {
@@ -24,8 +25,8 @@ sdk::Result<MockRuntimeConfig> ParseMockRuntimeConfig(const std::string& json) {
       if (!value.is_bool()) return sdk::Status::InvalidArgument("netns must be true or false");
       config.netns = value.as_bool();
     } else {
-      return sdk::Status::InvalidArgument("mock runtime config: unknown key \"" +
-                                          std::string(key) + "\" (known: failPullImages, netns)");
+      return sdk::Status::InvalidArgument("mock runtime config: unknown key \"" + std::string(key) +
+                                          "\" (known: failPullImages, netns)");
     }
   }
   return config;

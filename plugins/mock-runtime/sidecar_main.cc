@@ -3,9 +3,10 @@
 //
 //   skiff-mock-runtime --socket /run/skiff/mock.sock [--config '{"netns": true}']
 
-#include <CLI/CLI.hpp>
 #include <skiff/sdk/serve.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
 
 #include "plugins/mock-runtime/mock_runtime.h"
 

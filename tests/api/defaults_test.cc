@@ -61,6 +61,13 @@ TEST(DefaultsTest, ExplicitValuesAreKept) {
   EXPECT_EQ(pod["spec"].at("containers").at(0).at("imagePullPolicy"), "Never");
 }
 
+TEST(DefaultsTest, NullCountsAsAbsent) {
+  json::object d =
+      Defaulted("apps/v1", "Deployment", R"({"spec":{"replicas":null,"strategy":null}})");
+  EXPECT_EQ(d["spec"].at("replicas"), 1);
+  EXPECT_EQ(d["spec"].at("strategy").at("type"), "RollingUpdate");
+}
+
 TEST(DefaultsTest, ProbesVolumesAndRequests) {
   json::object pod = Defaulted("v1", "Pod", R"({"spec":{"containers":[{"name":"a","image":"x",
     "livenessProbe":{"httpGet":{"port":8080}},

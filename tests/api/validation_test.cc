@@ -273,5 +273,48 @@ TEST(ValidationTest, StorageAndClusterKinds) {
   EXPECT_CAUSE(causes, "spec.taints[0].effect", "FieldValueNotSupported");
 }
 
+TEST(ValidationTest, RealisticManifestsAreValid) {
+  const std::pair<const char*, const char*> cases[][1] = {
+      {{"apps/v1/Deployment", R"({"metadata":{"name":"web","namespace":"default",
+        "labels":{"app.kubernetes.io/name":"web"}},
+        "spec":{"replicas":3,"selector":{"matchLabels":{"app":"web"}},
+        "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":1,"maxUnavailable":0}},
+        "template":{"metadata":{"labels":{"app":"web"},"annotations":{"prometheus.io/scrape":"true"}},
+        "spec":{"containers":[{"name":"web","image":"nginx:1.25",
+          "ports":[{"name":"http","containerPort":80}],
+          "env":[{"name":"POD_IP","valueFrom":{"fieldRef":{"fieldPath":"status.podIP"}}},
+                 {"name":"MODE","value":"prod"}],
+          "resources":{"requests":{"cpu":"100m","memory":"64Mi"},
+                       "limits":{"cpu":"500m","memory":"128Mi"}},
+          "readinessProbe":{"httpGet":{"path":"/","port":"http"}},
+          "volumeMounts":[{"name":"conf","mountPath":"/etc/nginx/conf.d"}]}],
+          "volumes":[{"name":"conf","configMap":{"name":"web-conf",
+            "items":[{"key":"a","path":"a.conf"}]}}]}}}})"}},
+      {{"apps/v1/StatefulSet", R"({"metadata":{"name":"db","namespace":"default"},
+        "spec":{"serviceName":"db","replicas":2,"selector":{"matchLabels":{"app":"db"}},
+        "template":{"metadata":{"labels":{"app":"db"}},"spec":{"containers":[{"name":"db",
+          "image":"postgres:16","volumeMounts":[{"name":"data","mountPath":"/var/lib/pg"}]}]}},
+        "volumeClaimTemplates":[{"metadata":{"name":"data"},"spec":{
+          "accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}]}})"}},
+      {{"apps/v1/DaemonSet", R"({"metadata":{"name":"agent","namespace":"kube-system"},
+        "spec":{"selector":{"matchExpressions":[{"key":"app","operator":"In","values":["agent"]}]},
+        "template":{"metadata":{"labels":{"app":"agent"}},"spec":{"hostNetwork":true,
+          "tolerations":[{"operator":"Exists"},{"key":"node.kubernetes.io/not-ready",
+            "operator":"Exists","effect":"NoExecute","tolerationSeconds":300}],
+          "containers":[{"name":"agent","image":"agent:1","ports":[{"containerPort":9100}]}]}}}})"}},
+      {{"v1/Service", R"({"metadata":{"name":"web","namespace":"default"},"spec":{
+        "type":"LoadBalancer","selector":{"app":"web"},
+        "ports":[{"name":"http","port":80,"targetPort":"http"},
+                 {"name":"https","port":443,"targetPort":8443}]}})"}},
+  };
+  for (const auto& c : cases) {
+    std::string gvk = c[0].first;
+    std::string api_version = gvk.substr(0, gvk.rfind('/'));
+    std::string kind = gvk.substr(gvk.rfind('/') + 1);
+    auto causes = Create(api_version.c_str(), kind.c_str(), c[0].second);
+    EXPECT_TRUE(causes.empty()) << gvk << ":\n" << Dump(causes);
+  }
+}
+
 }  // namespace
 }  // namespace skiff::api

@@ -79,6 +79,18 @@ TEST(ValidateUpdateTest, PodSpecIsOtherwiseImmutable) {
   EXPECT_EQ(causes[0].message, "Invalid value: 200: must be less than or equal to previous value");
 }
 
+TEST(ValidateUpdateTest, SchedulingGatesMayOnlyBeRemoved) {
+  const char* gated = R"({"metadata":{"name":"p","namespace":"d"},"spec":{
+    "containers":[{"name":"a","image":"b"}],"schedulingGates":[{"name":"x"},{"name":"y"}]}})";
+  EXPECT_TRUE(Update("v1", "Pod", gated, [](json::object& p) {
+                Spec(p)["schedulingGates"].as_array().erase(
+                    Spec(p)["schedulingGates"].as_array().begin());
+              }).empty());
+  EXPECT_FALSE(Update("v1", "Pod", gated, [](json::object& p) {
+                 Spec(p)["schedulingGates"].as_array().push_back(json::object{{"name", "z"}});
+               }).empty());
+}
+
 TEST(ValidateUpdateTest, MetadataIdentityIsImmutable) {
   auto causes = Update("v1", "Pod", kPod, [](json::object& p) {
     p["metadata"].as_object()["name"] = "other";

@@ -26,6 +26,18 @@ class KubectlTest(ServerTestCase):
         self.assertIn("default", names)
         self.assertIn("kube-system", names)
 
+    def test_create_configmap_and_secret(self):
+        self.kubectl("create", "namespace", "typed")
+        out, err = self.kubectl("create", "configmap", "cfg", "-n", "typed", "--from-literal=a=b")
+        self.assertIn("configmap/cfg created", out)
+        self.assertNoWarnings(err)
+        out, err = self.kubectl("create", "secret", "generic", "s", "-n", "typed", "--from-literal=pw=hunter2")
+        self.assertIn("secret/s created", out)
+        out, _ = self.kubectl("get", "configmap", "cfg", "-n", "typed", "-o", "jsonpath={.data.a}")
+        self.assertEqual(out, "b")
+        out, _ = self.kubectl("get", "secret", "s", "-n", "typed", "-o", "jsonpath={.data.pw}")
+        self.assertEqual(out, "aHVudGVyMg==")
+
     def test_apply_pod_update_and_get(self):
         self.kubectl("create", "namespace", "apply-pod")
         path = os.path.join(MANIFESTS, "pod.yaml")

@@ -52,6 +52,15 @@ class BridgePluginTest : public ::testing::Test {
     return data_.path() + "/" + bridge_ + "/" + address.substr(0, address.find('/'));
   }
 
+  static bool PodLinkGone(const ScopedNetns& ns) {
+    return WaitFor(
+        [&] { return RunCommand("ip -n " + ns.name() + " link show eth0 2>/dev/null").empty(); });
+  }
+
+  bool BridgeHasNoPorts() const {
+    return WaitFor([&] { return RunCommand("ip -o link show master " + bridge_).empty(); });
+  }
+
   static bool HostLinkExists(const std::string& name) {
     int rc = 0;
     RunCommand("ip link show " + name + " >/dev/null 2>&1", &rc);
@@ -74,7 +83,7 @@ TEST_F(BridgePluginTest, AddWiresThePodAndTheHostCanPingIt) {
   // The CNI 1.0 result shape: bridge, host veth, pod interface; the ip points at the latter.
   ASSERT_EQ(result->interfaces.size(), 3u);
   EXPECT_EQ(result->interfaces[0].name, bridge_);
-  EXPECT_EQ(result->interfaces[1].name, BridgeNetwork::HostVethName("pod-a", "eth0"));
+  EXPECT_EQ(result->interfaces[1].name, BridgeNetwork::HostVethName(bridge_, "pod-a", "eth0"));
   EXPECT_EQ(result->interfaces[2].name, "eth0");
   EXPECT_EQ(result->interfaces[2].sandbox, ns.path());
   EXPECT_EQ(result->interfaces[2].mac.size(), 17u);
@@ -131,11 +140,40 @@ TEST_F(BridgePluginTest, DelRemovesVethAndAddressFileAndIsIdempotent) {
 
   sdk::Status s = plugin_->Del(Attachment(ns, "pod-a"));
   ASSERT_TRUE(s.ok()) << s.ToString();
+  // At once: the host end's name and the address are free, the pod has no link any more.
   EXPECT_FALSE(HostLinkExists(veth));
   EXPECT_FALSE(fs::exists(file));
-  EXPECT_EQ(RunCommand("ip -n " + ns.name() + " link show eth0 2>/dev/null"), "");
+  std::string pod_link = RunCommand("ip -n " + ns.name() + " link show eth0 2>/dev/null");
+  EXPECT_TRUE(pod_link.empty() || pod_link.find("NO-CARRIER") != std::string::npos) << pod_link;
+  // Soon: the retired pair is deleted by the reaper.
+  EXPECT_TRUE(PodLinkGone(ns));
   EXPECT_TRUE(plugin_->Del(Attachment(ns, "pod-a")).ok());
   EXPECT_TRUE(plugin_->Del(Attachment(ns, "never-added")).ok());
+}
+
+TEST_F(BridgePluginTest, SynchronousDeleteWhenDeferredDeleteIsOff) {
+  auto made = NewBridgePlugin(Config(R"(,"deferredDelete":false)"));
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ScopedNetns ns("n");
+  ASSERT_TRUE(ns.ok());
+  ASSERT_TRUE((*made)->Add(Attachment(ns, "pod-a")).ok());
+  ASSERT_TRUE((*made)->Del(Attachment(ns, "pod-a")).ok());
+  EXPECT_EQ(RunCommand("ip -n " + ns.name() + " link show eth0 2>/dev/null"), "");
+}
+
+TEST_F(BridgePluginTest, AddRightAfterDelInTheSameNamespace) {
+  ScopedNetns ns("n");
+  ASSERT_TRUE(ns.ok());
+  for (int i = 0; i < 5; ++i) {
+    auto r = plugin_->Add(Attachment(ns, "pod-a"));
+    ASSERT_TRUE(r.ok()) << "round " << i << ": " << r.status().ToString();
+    ASSERT_TRUE(plugin_->Del(Attachment(ns, "pod-a")).ok());
+  }
+  auto r = plugin_->Add(Attachment(ns, "pod-b"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(plugin_->Check(Attachment(ns, "pod-b")).ok());
+  EXPECT_TRUE(Ping(r->ips[0].address.substr(0, r->ips[0].address.find('/'))));
+  ASSERT_TRUE(plugin_->Del(Attachment(ns, "pod-b")).ok());
 }
 
 TEST_F(BridgePluginTest, DelAfterTheNamespaceIsGoneStillReleasesTheAddress) {
@@ -153,6 +191,7 @@ TEST_F(BridgePluginTest, DelAfterTheNamespaceIsGoneStillReleasesTheAddress) {
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_FALSE(fs::exists(IpamFile(*result)));
   EXPECT_FALSE(HostLinkExists(result->interfaces[1].name));
+  EXPECT_TRUE(BridgeHasNoPorts());
 }
 
 TEST_F(BridgePluginTest, AddToMissingNamespaceIsNotFoundAndLeaksNothing) {
@@ -177,7 +216,7 @@ TEST_F(BridgePluginTest, AddWhenIfnameIsTakenIsAlreadyExistsAndLeaksNothing) {
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), sdk::StatusCode::kAlreadyExists) << result.status().ToString();
   EXPECT_FALSE(fs::exists(data_.path() + "/" + bridge_ + "/" + subnet_.host(2)));
-  EXPECT_FALSE(HostLinkExists(BridgeNetwork::HostVethName("pod-a", "eth0")));
+  EXPECT_FALSE(HostLinkExists(BridgeNetwork::HostVethName(bridge_, "pod-a", "eth0")));
 }
 
 TEST_F(BridgePluginTest, ANewInstanceKeepsTheAllocations) {
@@ -233,7 +272,7 @@ TEST_F(BridgePluginTest, FiftyConcurrentAddsGetFiftyDistinctAddresses) {
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(RunCommand("ip -o link show master " + bridge_), "");
+  EXPECT_TRUE(BridgeHasNoPorts());
 }
 
 TEST_F(BridgePluginTest, CheckFailsOnceThePodAddressIsRemoved) {
@@ -274,6 +313,7 @@ TEST_F(BridgePluginTest, GcReleasesOnlyStaleAttachments) {
   EXPECT_TRUE(HostLinkExists(keep->interfaces[1].name));
   EXPECT_FALSE(fs::exists(IpamFile(*stale)));
   EXPECT_FALSE(HostLinkExists(stale->interfaces[1].name));
+  // GC finishes its deletions before it returns.
   EXPECT_EQ(RunCommand("ip -n " + ns2.name() + " link show eth0 2>/dev/null"), "");
   EXPECT_TRUE(plugin_->Check(Attachment(ns1, "pod-keep")).ok());
   EXPECT_TRUE(plugin_->GC({}).ok());

@@ -148,6 +148,24 @@ TEST_F(CniExecTest, CheckPassesTheCachedResult) {
   EXPECT_NE(Env("first", "CHECK").find("CNI_COMMAND=CHECK"), std::string::npos);
 }
 
+TEST_F(CniExecTest, RepeatedAddIsAnsweredFromTheCacheWhileCheckPasses) {
+  FakePlugin("first", Result("192.0.2.10/24"));
+  auto exec = Exec(R"({"type":"first"})");
+  ASSERT_TRUE(exec->Add(Attachment()).ok());
+  auto again = exec->Add(Attachment());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->ips[0].address, "192.0.2.10/24");
+  EXPECT_EQ(Calls(), "ADD first\nCHECK first\n");
+  // Once CHECK fails the chain runs ADD again.
+  FakePlugin(
+      "first", Result("192.0.2.11/24"),
+      "[ \"$CNI_COMMAND\" = CHECK ] && { echo '{\"code\":100,\"msg\":\"gone\"}'; exit 1; }\n");
+  auto readded = exec->Add(Attachment());
+  ASSERT_TRUE(readded.ok()) << readded.status().ToString();
+  EXPECT_EQ(readded->ips[0].address, "192.0.2.11/24");
+  EXPECT_EQ(Calls(), "ADD first\nCHECK first\nCHECK first\nADD first\n");
+}
+
 TEST_F(CniExecTest, MissingBinaryNamesPluginOperationAndBinDir) {
   auto exec = Exec(R"({"type":"no-such-plugin"})");
   auto r = exec->Add(Attachment());

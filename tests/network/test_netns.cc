@@ -110,6 +110,15 @@ uint16_t Checksum(const void* data, size_t len) {
 }
 }  // namespace
 
+bool WaitFor(const std::function<bool()>& done, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    usleep(10000);
+  }
+}
+
 bool Ping(const std::string& ip, int attempts, int timeout_ms) {
   int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
   if (fd < 0) return false;

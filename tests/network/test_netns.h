@@ -4,6 +4,7 @@
 // "skt<pid>" so concurrent test processes never collide and leftovers are recognisable;
 // everything is removed in destructors.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,9 @@ class TempDir {
  private:
   std::string path_;
 };
+
+// Polls `done` every 10 ms until it holds (true) or `timeout_ms` passes (false).
+bool WaitFor(const std::function<bool()>& done, int timeout_ms = 5000);
 
 // Sends ICMP echo requests from the current namespace to `ip`; true once one is answered.
 bool Ping(const std::string& ip, int attempts = 5, int timeout_ms = 500);

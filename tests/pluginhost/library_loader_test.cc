@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 namespace skiff::pluginhost {
@@ -60,7 +61,10 @@ TEST(LibraryLoader, MissingFileIsNotFound) {
 }
 
 TEST(LibraryLoader, NonLibraryFileFailsToLoad) {
-  auto loaded = LoadPluginLibrary<sdk::RuntimeService>(__FILE__, "");
+  // A file that exists but is text, not ELF.
+  std::string path = ::testing::TempDir() + "not-a-library.so";
+  { std::ofstream(path) << "this is not a shared library\n"; }
+  auto loaded = LoadPluginLibrary<sdk::RuntimeService>(path, "");
   EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument);
   EXPECT_TRUE(Contains(loaded.status().message(), "cannot load")) << loaded.status().ToString();
 }

@@ -1,5 +1,6 @@
 // Runs the conformance suites in-process against the reference plugins, loaded as shared
-// libraries through the host's loader, next to the plugins' own tests.
+// libraries through the host's loader, next to the plugins' own tests; and the network suite
+// against a loopback stand-in, since the real network plugin lives elsewhere.
 #include <gtest/gtest.h>
 #include <skiff/conformance/suites.h>
 #include <unistd.h>
@@ -7,6 +8,7 @@
 #include <filesystem>
 
 #include "core/pluginhost/library_loader.h"
+#include "loopback_network.h"
 
 namespace {
 
@@ -48,6 +50,16 @@ int main(int argc, char** argv) {
         SKIFF_HOSTPATH_CSI_PLUGIN,
         R"({"root": ")" + HostpathRoot() + R"(", "capacityBytes": 1073741824})");
   });
+  // The network suite needs netns (root); loopback stands in for a real network plugin.
+  if (geteuid() == 0) {
+    conformance::NetworkSuiteOptions network_options;
+    network_options.ifname = "lo";
+    conformance::RegisterNetworkSuite(
+        []() -> sdk::Result<std::shared_ptr<sdk::NetworkPlugin>> {
+          return std::make_shared<testing_plugins::LoopbackNetwork>();
+        },
+        network_options, "loopback");
+  }
   testing::AddGlobalTestEnvironment(new HostpathRootCleanup);
   return RUN_ALL_TESTS();
 }

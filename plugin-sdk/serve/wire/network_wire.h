@@ -3,9 +3,9 @@
 // SDK network structs <-> skiff.network.v1 messages, shared by the network sidecar server and
 // the host's network client.
 
-#include <vector>
-
 #include <skiff/sdk/network_types.h>
+
+#include <vector>
 
 #include "network/v1/network.pb.h"
 

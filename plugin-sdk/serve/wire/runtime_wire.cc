@@ -343,7 +343,8 @@ sdk::PodSandboxStatus FromWire(const cri::PodSandboxStatusResponse& in) {
   out.state = FromWire(s.state());
   out.created_at = s.created_at();
   out.network.ip = s.network().ip();
-  for (const auto& ip : s.network().additional_ips()) out.network.additional_ips.push_back({ip.ip()});
+  for (const auto& ip : s.network().additional_ips())
+    out.network.additional_ips.push_back({ip.ip()});
   out.namespace_options = FromWire(s.linux().namespaces().options());
   out.netns_path = NetnsPathFromInfo(in.info());
   out.labels = ToStdMap(s.labels());
@@ -361,8 +362,7 @@ std::string NetnsPathFromInfo(const google::protobuf::Map<std::string, std::stri
   // A missing key anywhere on the path just means "no netns reported".
   const auto* spec = v.is_object() ? v.as_object().if_contains("runtimeSpec") : nullptr;
   const auto* lx = spec && spec->is_object() ? spec->as_object().if_contains("linux") : nullptr;
-  const auto* nss =
-      lx && lx->is_object() ? lx->as_object().if_contains("namespaces") : nullptr;
+  const auto* nss = lx && lx->is_object() ? lx->as_object().if_contains("namespaces") : nullptr;
   if (!nss || !nss->is_array()) return "";
   for (const auto& ns : nss->as_array()) {
     if (!ns.is_object()) continue;

@@ -5,10 +5,10 @@
 // ToWire fills a message in place (messages are arena-friendly and not cheap to return);
 // FromWire returns the plain struct.
 
+#include <skiff/sdk/runtime_types.h>
+
 #include <map>
 #include <string>
-
-#include <skiff/sdk/runtime_types.h>
 
 #include "runtime/v1/api.pb.h"
 

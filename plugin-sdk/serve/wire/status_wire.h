@@ -5,7 +5,6 @@
 // message so nothing is lost for the reader.
 
 #include <grpcpp/support/status.h>
-
 #include <skiff/sdk/status.h>
 
 namespace skiff::wire {

@@ -100,8 +100,8 @@ sdk::VolumeCapability FromWire(const csi::VolumeCapability& in) {
                                  in.mount().volume_mount_group()};
   }
   int mode = in.access_mode().mode();
-  out.access_mode = InRange(mode, 0, 7) ? static_cast<sdk::AccessMode>(mode)
-                                                            : sdk::AccessMode::kUnknown;
+  out.access_mode =
+      InRange(mode, 0, 7) ? static_cast<sdk::AccessMode>(mode) : sdk::AccessMode::kUnknown;
   return out;
 }
 
@@ -184,8 +184,10 @@ sdk::GetCapacityRequest FromWire(const csi::GetCapacityRequest& in) {
 
 void ToWire(const sdk::Capacity& in, csi::GetCapacityResponse* out) {
   out->set_available_capacity(in.available_capacity);
-  if (in.maximum_volume_size) out->mutable_maximum_volume_size()->set_value(*in.maximum_volume_size);
-  if (in.minimum_volume_size) out->mutable_minimum_volume_size()->set_value(*in.minimum_volume_size);
+  if (in.maximum_volume_size)
+    out->mutable_maximum_volume_size()->set_value(*in.maximum_volume_size);
+  if (in.minimum_volume_size)
+    out->mutable_minimum_volume_size()->set_value(*in.minimum_volume_size);
 }
 
 sdk::Capacity FromWire(const csi::GetCapacityResponse& in) {
@@ -374,9 +376,8 @@ sdk::VolumeStats FromWire(const csi::NodeGetVolumeStatsResponse& in) {
   for (const auto& u : in.usage()) {
     int unit = u.unit();
     out.usage.push_back({u.available(), u.total(), u.used(),
-                         InRange(unit, 0, 2)
-                             ? static_cast<sdk::VolumeUsageUnit>(unit)
-                             : sdk::VolumeUsageUnit::kUnknown});
+                         InRange(unit, 0, 2) ? static_cast<sdk::VolumeUsageUnit>(unit)
+                                             : sdk::VolumeUsageUnit::kUnknown});
   }
   if (in.has_volume_condition()) {
     out.volume_condition =

@@ -4,9 +4,9 @@
 // host's CSI client. Where the SDK folds a CSI oneof or wrapper into a plain value (Probe's
 // ready, ValidateVolumeCapabilities' confirmed), the comment at the function says how.
 
-#include <vector>
-
 #include <skiff/sdk/storage_types.h>
+
+#include <vector>
 
 #include "csi/v1/csi.pb.h"
 

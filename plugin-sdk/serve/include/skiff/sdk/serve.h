@@ -9,14 +9,14 @@
 // concurrently from gRPC's thread pool, as the host does in-process; plugins are already
 // required to be thread-safe. No gRPC or protobuf type appears in this header.
 
-#include <chrono>
-#include <memory>
-#include <string>
-
 #include <skiff/sdk/network.h>
 #include <skiff/sdk/runtime.h>
 #include <skiff/sdk/status.h>
 #include <skiff/sdk/storage.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
 
 namespace skiff::sdk {
 
