@@ -11,6 +11,7 @@
 #include "core/apiserver/discovery.h"
 #include "core/apiserver/json_fields.h"
 #include "core/apiserver/protobuf_body.h"
+#include "core/apiserver/pod_log_proxy.h"  // pods/{name}/log (agent branch)
 #include "core/apiserver/request_info.h"
 #include "core/apiserver/watch_streams.h"
 #include "core/apiserver/yaml_json.h"
@@ -112,6 +113,7 @@ class ApiHandler::Impl {
       : registry_(registry),
         kinds_(registry.kinds()),
         watches_(registry),
+        log_proxy_(registry),
         pool_(kWritePoolThreads) {}
 
   ~Impl() { pool_.join(); }
@@ -199,6 +201,10 @@ class ApiHandler::Impl {
     const bool table = WantsTable(req);
     if (info.verb == "watch") return Watch(ex, kind, info, table);
     if (info.verb == "get") {
+      // pods/{name}/log is served by the pod's node agent (core/apiserver/pod_log_proxy.h).
+      if (info.subresource == "log" && kind.group.empty() && kind.resource == "pods") {
+        return log_proxy_.Serve(ex, info.ns, info.name);
+      }
       if (!info.subresource.empty() && info.subresource != "status" &&
           !(info.subresource == "scale" && kind.has_scale)) {
         return ex->Respond(ErrorResponse(NotFoundPath()));
@@ -406,6 +412,7 @@ class ApiHandler::Impl {
   ObjectRegistry& registry_;
   const api::KindRegistry& kinds_;
   WatchStreams watches_;
+  PodLogProxy log_proxy_;  // relays pods/{name}/log from the node agent
   boost::asio::thread_pool pool_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/cmd/agent_command.h"   // agent branch
 #include "core/cmd/plugin_command.h"
 #include "core/cmd/server_command.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   version->callback([] { std::printf("skiff %s (Kubernetes API v1.32)\n", SKIFF_VERSION); });
   skiff::cmd::AddServerCommand(app);
   skiff::cmd::AddPluginCommand(app);
+  skiff::cmd::AddAgentCommand(app);  // agent branch
 
   CLI11_PARSE(app, argc, argv);
   return 0;

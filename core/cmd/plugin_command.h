@@ -1,6 +1,7 @@
 #pragma once
 
 // `skiff plugin test ...`: the conformance suites against a plugin, as a library or a sidecar.
+// `skiff plugin list --config agent.yaml`: each configured plugin, its mode and health.
 
 #include <CLI/App.hpp>
 

@@ -19,6 +19,7 @@
 #include "core/controllers/namespace/namespace_controller.h"
 #include "core/scheduler/scheduler.h"  // scheduler: started in-process unless --no-scheduler
 #include "core/store/sqlite_store.h"
+#include "core/cmd/agent_command.h"  // the embedded node agent (agent branch)
 
 namespace skiff::cmd {
 namespace {
@@ -28,6 +29,8 @@ struct ServerOptions {
   std::string listen = "127.0.0.1:6443";
   double compaction_interval_seconds = 300;
   bool no_scheduler = false;  // scheduler: run without it (e.g. another scheduler is used)
+  bool no_agent = false;     // agent branch: no embedded node agent
+  std::string agent_config;  // agent branch: its config ("" = mock runtime, bridge as root)
 };
 
 std::string DefaultDataDir() {
@@ -146,11 +149,19 @@ int RunServer(const ServerOptions& opts) {
   spdlog::info("kubeconfig: {}  (kubectl --kubeconfig {} get ns)", (dir / "kubeconfig").string(),
                (dir / "kubeconfig").string());
 
+  // The embedded node agent (agent branch): one command gives a one-node cluster.
+  std::unique_ptr<EmbeddedAgent> agent;
+  if (!opts.no_agent) {
+    agent = StartEmbeddedAgent(*client, opts.agent_config, dir.string());
+    if (!agent && !opts.agent_config.empty()) return 1;
+  }
+
   std::signal(SIGINT, [](int) { g_stop = 1; });
   std::signal(SIGTERM, [](int) { g_stop = 1; });
   while (!g_stop) pause();
   spdlog::info("shutting down");
   if (pod_scheduler) pod_scheduler->Stop();  // scheduler: before the registry goes
+  agent.reset();
   (*server)->Stop();
   handler.reset();
   return 0;
@@ -171,6 +182,10 @@ void AddServerCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-scheduler", opts->no_scheduler, "Do not run the built-in scheduler");
+  // agent branch: the embedded node agent.
+  cmd->add_flag("--no-agent", opts->no_agent, "Do not run the embedded node agent");
+  cmd->add_option("--agent-config", opts->agent_config,
+                  "Config of the embedded node agent (see `skiff agent --config`)");
   cmd->callback([opts] { std::exit(RunServer(*opts)); });
 }
 
