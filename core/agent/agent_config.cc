@@ -63,6 +63,7 @@ Result<AgentConfig> ParseAgentConfig(const std::string& yaml_text) {
   cfg.node_name = HostName();
   cfg.root_dir = geteuid() == 0 ? "/var/lib/skiff/agent"
                                 : std::string(getenv("HOME") ?: ".") + "/.skiff/agent";
+  cfg.capacity = MachineCapacity();  // also for an empty config (e.g. `--simulate` alone)
   auto doc = apiserver::YamlToJson(yaml_text);
   if (!doc.ok()) return Status::InvalidArgument("config: " + doc.status().message());
   if (doc->is_null()) return cfg;
@@ -125,7 +126,6 @@ Result<AgentConfig> ParseAgentConfig(const std::string& yaml_text) {
     }
     cfg.taints = v->as_array();
   }
-  cfg.capacity = MachineCapacity();
   if (const json::value* v = o.if_contains("capacity")) {
     if (!v->is_object()) return Bad("capacity", "must be a mapping");
     for (const auto& c : v->as_object()) {

@@ -32,6 +32,14 @@ plugins: {runtime: {name: mock, library: x.so}}
   EXPECT_EQ(cfg->backoff_max.count(), 4000);
 }
 
+TEST(AgentConfigTest, EmptyConfigGetsTheMachineCapacity) {
+  auto cfg = ParseAgentConfig("");
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_EQ(cfg->capacity.at("pods"), "110");
+  EXPECT_FALSE(cfg->capacity.at("cpu").empty());
+  EXPECT_FALSE(cfg->node_name.empty());
+}
+
 TEST(AgentConfigTest, RejectsMistakesWithTheField) {
   auto bad = ParseAgentConfig("kubeletPort: many\n");
   ASSERT_FALSE(bad.ok());
