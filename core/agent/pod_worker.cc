@@ -348,6 +348,8 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     RetryLater("config:" + name);
     return false;
   }
+  // Hollow nodes keep no logs: a relative log path would land in the working directory.
+  if (node_.log_root.empty()) config->log_path.clear();
   auto id = rt.CreateContainer(sandbox_id_, *config, sandbox_config_);
   if (!id.ok()) {
     waiting_[name] = {"CreateContainerError", id.status().ToString()};
