@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 mode=${1:-}
 shift || true
 scripts/install-deps.sh
+# Let ccache reuse objects across clones of the repository (CI builds a fresh clone).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 case "$mode" in
   run)
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
@@ -20,7 +22,7 @@ case "$mode" in
       -DSKIFF_SANITIZE=ON -DSKIFF_WERROR=ON >/dev/null
     cmake --build build/test
     cd build/test
-    ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 600 "$@"
+    ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 600 --parallel 2 "$@"
     ;;
   *)
     echo "usage: scripts/dev.sh run|test [args]" >&2

@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -51,6 +53,73 @@ Status PutOn(etcdserverpb::KV::Stub& stub, std::string_view key, std::string_vie
 Status EtcdKvClient::Put(int lane, std::string_view key, std::string_view value) {
   auto& stub = impl_->stubs[static_cast<std::size_t>(lane) % impl_->stubs.size()];
   return PutOn(*stub, key, value, /*wait_for_ready=*/false);
+}
+
+namespace {
+
+struct AsyncPut {
+  int writer = 0;
+  std::chrono::steady_clock::time_point start;
+  grpc::ClientContext context;
+  etcdserverpb::PutRequest request;
+  etcdserverpb::PutResponse response;
+  grpc::Status status;
+  std::unique_ptr<grpc::ClientAsyncResponseReader<etcdserverpb::PutResponse>> reader;
+};
+
+}  // namespace
+
+WriteLoadResult EtcdKvClient::RunAsyncPutLoad(int writers, std::chrono::milliseconds warmup,
+                                              std::chrono::milliseconds measure,
+                                              const std::string& value) {
+  using Clock = std::chrono::steady_clock;
+  grpc::CompletionQueue queue;
+  std::vector<std::uint64_t> next_seq(static_cast<std::size_t>(writers), 0);
+  auto issue = [&](int writer) {
+    auto* put = new AsyncPut();
+    put->writer = writer;
+    std::uint64_t seq = next_seq[static_cast<std::size_t>(writer)]++;
+    put->request.set_key("/bench/" + std::to_string(writer) + "/" + std::to_string(seq));
+    put->request.set_value(value);
+    put->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    auto& stub = impl_->stubs[static_cast<std::size_t>(writer) % impl_->stubs.size()];
+    put->start = Clock::now();
+    put->reader = stub->PrepareAsyncPut(&put->context, put->request, &queue);
+    put->reader->StartCall();
+    put->reader->Finish(&put->response, &put->status, put);
+  };
+
+  Clock::time_point begin = Clock::now() + warmup;
+  Clock::time_point end = begin + measure;
+  std::vector<double> latencies;
+  std::uint64_t errors = 0;
+  int in_flight = writers;
+  for (int writer = 0; writer < writers; ++writer) issue(writer);
+  while (in_flight > 0) {
+    void* tag = nullptr;
+    bool ok = false;
+    if (!queue.Next(&tag, &ok)) break;
+    std::unique_ptr<AsyncPut> put(static_cast<AsyncPut*>(tag));
+    Clock::time_point now = Clock::now();
+    if (now >= begin && now < end) {
+      if (ok && put->status.ok() && put->response.header().revision() > 0) {
+        latencies.push_back(std::chrono::duration<double, std::milli>(now - put->start).count());
+      } else {
+        ++errors;
+      }
+    }
+    if (now < end) {
+      issue(put->writer);
+    } else {
+      --in_flight;
+    }
+  }
+  queue.Shutdown();
+  void* tag = nullptr;
+  bool ok = false;
+  while (queue.Next(&tag, &ok)) delete static_cast<AsyncPut*>(tag);
+  return Summarize(std::move(latencies), errors,
+                   std::chrono::duration<double>(end - begin).count());
 }
 
 Status EtcdKvClient::WaitReady(std::chrono::seconds timeout) {

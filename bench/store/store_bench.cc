@@ -2,7 +2,8 @@
 // at 1 and at 64 concurrent writers, plus the read path (List of 10,000 keys, Get).
 //
 //   store_bench [--seconds 10] [--warmup 2] [--writers 1,64] [--value-size 256]
-//               [--dir /var/tmp] [--etcd /usr/bin/etcd] [--etcd-connections 8] [--skip-etcd]
+//               [--dir /tmp] [--etcd /usr/bin/etcd] [--etcd-connections 8]
+//               [--etcd-client async|sync] [--rounds 3] [--skip-etcd]
 
 #include <spdlog/spdlog.h>
 #include <sys/statfs.h>
@@ -39,6 +40,7 @@ struct Options {
   int etcd_connections = 8;
   bool skip_etcd = false;
   int rounds = 3;
+  std::string etcd_client = "async";
 };
 
 struct Row {
@@ -88,10 +90,15 @@ Result<Row> RunEtcd(const Options& options, int writers, const std::string& valu
   if (!etcd.ok()) return etcd.status();
   EtcdKvClient client((*etcd)->client_endpoint(), std::min(writers, options.etcd_connections));
   if (Status ready = client.WaitReady(std::chrono::seconds(30)); !ready.ok()) return ready;
-  Row row{"etcd", writers, {}};
-  row.result = RunWriteLoad(
-      writers, ToMs(options.warmup), ToMs(options.seconds),
-      [&](int thread, std::uint64_t seq) { return client.Put(thread, Key(thread, seq), value); });
+  Row row{"etcd " + options.etcd_client, writers, {}};
+  if (options.etcd_client == "async") {
+    row.result =
+        client.RunAsyncPutLoad(writers, ToMs(options.warmup), ToMs(options.seconds), value);
+  } else {
+    row.result = RunWriteLoad(
+        writers, ToMs(options.warmup), ToMs(options.seconds),
+        [&](int thread, std::uint64_t seq) { return client.Put(thread, Key(thread, seq), value); });
+  }
   return row;
 }
 
@@ -133,6 +140,16 @@ void RunReads(const Options& options, const std::string& value) {
       listed, list_ms[list_ms.size() / 2], list_ms.back(), get_us);
 }
 
+// The machine is shared: say how busy it was, so figures can be read in context.
+std::string LoadAverage() {
+  std::FILE* file = std::fopen("/proc/loadavg", "r");
+  if (file == nullptr) return "?";
+  char buffer[128] = {};
+  std::string load = std::fgets(buffer, sizeof(buffer), file) != nullptr ? buffer : "?";
+  std::fclose(file);
+  return load.substr(0, load.find(' ', load.find(' ', load.find(' ') + 1) + 1));
+}
+
 std::string FilesystemType(const std::string& dir) {
   struct statfs fs {};
   if (statfs(dir.c_str(), &fs) != 0) return "?";
@@ -164,6 +181,10 @@ int Main(int argc, char** argv) {
   app.add_option("--etcd-connections", options.etcd_connections,
                  "gRPC connections to etcd (writers share them)");
   app.add_flag("--skip-etcd", options.skip_etcd, "only measure the SQLite store");
+  app.add_option("--etcd-client", options.etcd_client,
+                 "async: one thread keeps every writer's Put in flight (least client CPU); "
+                 "sync: one blocking thread per writer")
+      ->check(CLI::IsMember({"async", "sync"}));
   app.add_option("--rounds", options.rounds,
                  "rounds, each running every target in turn; the median is reported");
   CLI11_PARSE(app, argc, argv);
@@ -173,6 +194,7 @@ int Main(int argc, char** argv) {
   std::printf("value %zu bytes, %.0f s measured after %.0f s warm-up, data in %s (%s)\n",
               options.value_size, options.seconds, options.warmup, options.dir.c_str(),
               FilesystemType(options.dir).c_str());
+  std::printf("load average at start: %s\n", LoadAverage().c_str());
   bool etcd_available = !options.skip_etcd && access(options.etcd.c_str(), X_OK) == 0;
   if (!options.skip_etcd && !etcd_available) {
     std::printf("etcd: %s not found, skipping the etcd runs\n", options.etcd.c_str());
@@ -228,6 +250,7 @@ int Main(int argc, char** argv) {
                   etcd > 0 ? medians[i].result.per_second() / etcd : 0);
     }
   }
+  std::printf("load average at end: %s\n", LoadAverage().c_str());
   RunReads(options, value);
   return 0;
 }

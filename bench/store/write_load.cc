@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace skiff::bench {
@@ -13,7 +14,7 @@ namespace {
 
 enum Phase { kWarmup, kMeasure, kStop };
 
-double Percentile(std::vector<double>& sorted, double q) {
+double Percentile(const std::vector<double>& sorted, double q) {
   if (sorted.empty()) return 0;
   std::size_t index = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
   return sorted[index];
@@ -53,15 +54,20 @@ WriteLoadResult RunWriteLoad(int threads, std::chrono::milliseconds warmup,
   Clock::time_point finish = Clock::now();
   for (std::thread& worker : workers) worker.join();
 
-  WriteLoadResult result;
   std::vector<double> all;
   for (const std::vector<double>& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
-  std::sort(all.begin(), all.end());
-  result.writes = all.size();
-  result.errors = errors.load();
-  result.seconds = std::chrono::duration<double>(finish - begin).count();
-  result.p50_ms = Percentile(all, 0.50);
-  result.p99_ms = Percentile(all, 0.99);
+  return Summarize(std::move(all), errors.load(),
+                   std::chrono::duration<double>(finish - begin).count());
+}
+
+WriteLoadResult Summarize(std::vector<double> latencies_ms, std::uint64_t errors, double seconds) {
+  std::sort(latencies_ms.begin(), latencies_ms.end());
+  WriteLoadResult result;
+  result.writes = latencies_ms.size();
+  result.errors = errors;
+  result.seconds = seconds;
+  result.p50_ms = Percentile(latencies_ms, 0.50);
+  result.p99_ms = Percentile(latencies_ms, 0.99);
   return result;
 }
 

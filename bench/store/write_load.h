@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "core/base/status.h"
 
@@ -19,6 +20,9 @@ struct WriteLoadResult {
   double p99_ms = 0;
   double per_second() const { return seconds > 0 ? writes / seconds : 0; }
 };
+
+// Builds a result from the latencies (ms) of the writes acknowledged in a window of `seconds`.
+WriteLoadResult Summarize(std::vector<double> latencies_ms, std::uint64_t errors, double seconds);
 
 // Calls write(thread, sequence) from `threads` threads for warmup + measure; counts the writes
 // that complete inside the measure window. `write` must be thread-safe.

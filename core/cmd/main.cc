@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/cmd/plugin_command.h"
 #include "core/cmd/server_command.h"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   auto* version = app.add_subcommand("version", "Print the version");
   version->callback([] { std::printf("skiff %s (Kubernetes API v1.32)\n", SKIFF_VERSION); });
   skiff::cmd::AddServerCommand(app);
+  skiff::cmd::AddPluginCommand(app);
 
   CLI11_PARSE(app, argc, argv);
   return 0;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -15,8 +16,8 @@ constexpr std::size_t kMaxBatch = 4096;
 
 }  // namespace
 
-// Lives on the submitting thread's stack until `done`; its condition variable is notified
-// under mu_, so the submitter cannot destroy it while the writer still touches it.
+// Lives on the submitting thread's stack until `done`. The writer fills it without mu_ (its
+// owner is blocked until `done`) and notifies it under mu_, so it cannot vanish mid-notify.
 struct GroupCommitter::Request {
   explicit Request(Mutation m) : mutation(std::move(m)) {}
   Mutation mutation;
@@ -26,15 +27,9 @@ struct GroupCommitter::Request {
 };
 
 GroupCommitter::GroupCommitter(Keyspace& keyspace, WatchHub& hub, Journal* journal)
-    : keyspace_(keyspace), hub_(hub), journal_(journal), thread_([this] { Run(); }) {}
+    : keyspace_(keyspace), hub_(hub), journal_(journal) {}
 
 GroupCommitter::~GroupCommitter() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_one();
-  thread_.join();
   if (commits_ > 0) {
     spdlog::info("store: {} writes in {} commits ({:.1f} per commit)", writes_, commits_,
                  static_cast<double>(writes_) / static_cast<double>(commits_));
@@ -44,31 +39,22 @@ GroupCommitter::~GroupCommitter() {
 Result<Event> GroupCommitter::Submit(Mutation mutation) {
   Request request(std::move(mutation));
   std::unique_lock lock(mu_);
-  if (stopping_) return Status::Unavailable("store is closing");
   queue_.push_back(&request);
-  if (queue_.size() == 1) queue_cv_.notify_one();
-  request.cv.wait(lock, [&] { return request.done; });
-  return std::move(*request.result);
-}
+  request.cv.wait(lock, [&] { return request.done || queue_.front() == &request; });
+  if (request.done) return std::move(*request.result);
 
-void GroupCommitter::Run() {
-  std::vector<Request*> batch;
-  while (true) {
-    {
-      std::unique_lock lock(mu_);
-      queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, and nothing left to do
-      if (queue_.size() <= kMaxBatch) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(queue_.begin(), queue_.begin() + kMaxBatch);
-        queue_.erase(queue_.begin(), queue_.begin() + kMaxBatch);
-      }
-    }
-    CommitBatch(batch);
-    Complete(batch);
-    batch.clear();
+  // This thread is the writer now: everything queued so far is its batch.
+  std::vector<Request*> batch(queue_.begin(), queue_.begin() + std::min(queue_.size(), kMaxBatch));
+  lock.unlock();
+  CommitBatch(batch);
+  lock.lock();
+  for (Request* done : batch) {
+    queue_.pop_front();
+    done->done = true;
+    if (done != &request) done->cv.notify_one();
   }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();  // the next writer
+  return std::move(*request.result);
 }
 
 void GroupCommitter::CommitBatch(const std::vector<Request*>& batch) {
@@ -114,14 +100,6 @@ void GroupCommitter::CommitBatch(const std::vector<Request*>& batch) {
   keyspace_.Apply(events);
   for (std::size_t i = 0; i < committed.size(); ++i) committed[i]->result = events[i];
   hub_.Publish(std::move(events));
-}
-
-void GroupCommitter::Complete(const std::vector<Request*>& batch) {
-  std::lock_guard lock(mu_);
-  for (Request* request : batch) {
-    request->done = true;
-    request->cv.notify_one();
-  }
 }
 
 }  // namespace skiff::store

@@ -22,9 +22,10 @@ TEST(ObjectCodecTest, StoredTextSplicesResourceVersion) {
 }
 
 TEST(ObjectCodecTest, KeysSeparateNamespacesAndGroups) {
-  api::Kind pods{"", "v1", "Pod", "pods", "pod", true};
-  api::Kind deploys{"apps", "v1", "Deployment", "deployments", "deployment", true};
-  api::Kind nodes{"", "v1", "Node", "nodes", "node", false};
+  const auto& kinds = api::KindRegistry::Builtin();
+  const api::Kind& pods = *kinds.ByResource("", "v1", "pods");
+  const api::Kind& deploys = *kinds.ByResource("apps", "v1", "deployments");
+  const api::Kind& nodes = *kinds.ByResource("", "v1", "nodes");
   EXPECT_EQ(ObjectKey(pods, "default", "web"), "/core/pods/default/web");
   EXPECT_EQ(KeyPrefix(pods, ""), "/core/pods/");
   EXPECT_EQ(KeyPrefix(pods, "a"), "/core/pods/a/");
