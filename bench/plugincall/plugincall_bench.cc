@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 #include "core/pluginhost/grpc_clients.h"
 #include "core/pluginhost/library_loader.h"
@@ -80,9 +81,13 @@ RuntimeService& Library() {
   return *runtime;
 }
 
+// Made on first use, stopped (with its directory removed) by main after the run.
+std::unique_ptr<SidecarFixture> g_sidecar;
+
 RuntimeService& Sidecar() {
-  static auto* fixture = new SidecarFixture();  // lives until exit; the OS reaps the sidecar
-  return fixture->runtime();
+  static std::once_flag once;  // the threaded benchmark calls this from every thread
+  std::call_once(once, [] { g_sidecar = std::make_unique<SidecarFixture>(); });
+  return g_sidecar->runtime();
 }
 
 [[noreturn]] void Fail(const std::string& what, const skiff::sdk::Status& status) {
@@ -170,5 +175,6 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  g_sidecar.reset();
   return 0;
 }

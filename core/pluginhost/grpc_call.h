@@ -38,7 +38,9 @@ class GrpcCaller {
     context.set_deadline(deadline);
     grpc::Status status = rpc(&context);
     if (status.ok()) return sdk::Status::Ok();
-    return Failure(op, timeout, std::chrono::system_clock::now() >= deadline, status);
+    // gRPC's timer runs on its own millisecond clock and may fire a little before `deadline`.
+    constexpr std::chrono::milliseconds kTimerSlack{10};
+    return Failure(op, timeout, std::chrono::system_clock::now() + kTimerSlack >= deadline, status);
   }
 
   template <typename Rpc>

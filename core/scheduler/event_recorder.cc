@@ -32,12 +32,14 @@ std::string NowMicroRfc3339() {
 
 }  // namespace
 
-EventRecorder::EventRecorder(client::Client& client, std::string component, std::size_t max_backlog)
+EventRecorder::EventRecorder(client::Client& client, std::string component, std::size_t max_backlog,
+                             int writers)
     : client_(client),
       component_(std::move(component)),
       max_backlog_(max_backlog),
-      events_kind_(*api::KindRegistry::Builtin().ByResource("", "v1", "events")),
-      thread_([this] { Run(); }) {}
+      events_kind_(*api::KindRegistry::Builtin().ByResource("", "v1", "events")) {
+  for (int i = 0; i < writers; ++i) threads_.emplace_back([this] { Run(); });
+}
 
 EventRecorder::~EventRecorder() {
   {
@@ -45,7 +47,7 @@ EventRecorder::~EventRecorder() {
     stop_ = true;
   }
   cv_.notify_all();
-  thread_.join();
+  for (auto& t : threads_) t.join();
 }
 
 void EventRecorder::Record(const PodInfo& pod, std::string type, std::string reason,
@@ -93,7 +95,7 @@ void EventRecorder::Record(const PodInfo& pod, std::string type, std::string rea
 
 void EventRecorder::Flush() {
   std::unique_lock lock(mu_);
-  idle_cv_.wait(lock, [this] { return backlog_.empty() && !writing_; });
+  idle_cv_.wait(lock, [this] { return backlog_.empty() && writing_ == 0; });
 }
 
 void EventRecorder::Run() {
@@ -103,14 +105,14 @@ void EventRecorder::Run() {
     if (stop_) return;
     client::Object ev = std::move(backlog_.front());
     backlog_.pop_front();
-    writing_ = true;
+    ++writing_;
     lock.unlock();
     std::string ns(ev.at("metadata").at("namespace").as_string());
     auto r = client_.Create(events_kind_, ns, ev);
     if (!r.ok()) spdlog::debug("scheduler: cannot record event: {}", r.error().message);
     lock.lock();
-    writing_ = false;
-    if (backlog_.empty()) idle_cv_.notify_all();
+    --writing_;
+    if (backlog_.empty() && writing_ == 0) idle_cv_.notify_all();
   }
 }
 

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/client/client.h"
 #include "core/scheduler/pod_info.h"
@@ -18,7 +19,9 @@ namespace skiff::scheduler {
 
 class EventRecorder {
  public:
-  EventRecorder(client::Client& client, std::string component, std::size_t max_backlog = 1000);
+  // `writers` threads write concurrently, so events share the store's group commits.
+  EventRecorder(client::Client& client, std::string component, std::size_t max_backlog = 1000,
+                int writers = 4);
   ~EventRecorder();
   EventRecorder(const EventRecorder&) = delete;
   EventRecorder& operator=(const EventRecorder&) = delete;
@@ -39,10 +42,10 @@ class EventRecorder {
   std::condition_variable cv_;
   std::condition_variable idle_cv_;
   std::deque<client::Object> backlog_;
-  bool writing_ = false;
+  int writing_ = 0;
   bool stop_ = false;
   std::size_t dropped_ = 0;
-  std::thread thread_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace skiff::scheduler

@@ -100,10 +100,14 @@ void SchedulerCache::UpdateSnapshot(Snapshot& snapshot) {
   if (node_set_changed_) {
     snapshot.nodes_.clear();
     snapshot.index_.clear();
+    snapshot.pods_with_affinity_ = 0;
+    snapshot.pods_with_required_anti_affinity_ = 0;
     for (const auto& [name, info] : nodes_) {
       if (!info->node) continue;
       snapshot.index_.emplace(name, snapshot.nodes_.size());
       snapshot.nodes_.push_back(info);
+      snapshot.pods_with_affinity_ += info->pods_with_affinity;
+      snapshot.pods_with_required_anti_affinity_ += info->pods_with_required_anti_affinity;
     }
     node_set_changed_ = false;
   } else {
@@ -111,7 +115,11 @@ void SchedulerCache::UpdateSnapshot(Snapshot& snapshot) {
       auto it = nodes_.find(name);
       auto idx = snapshot.index_.find(name);
       if (it != nodes_.end() && idx != snapshot.index_.end()) {
-        snapshot.nodes_[idx->second] = it->second;
+        auto& slot = snapshot.nodes_[idx->second];
+        snapshot.pods_with_affinity_ += it->second->pods_with_affinity - slot->pods_with_affinity;
+        snapshot.pods_with_required_anti_affinity_ +=
+            it->second->pods_with_required_anti_affinity - slot->pods_with_required_anti_affinity;
+        slot = it->second;
       }
     }
   }

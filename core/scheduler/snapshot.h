@@ -17,6 +17,9 @@ class Snapshot {
  public:
   const std::vector<std::shared_ptr<const NodeInfo>>& nodes() const { return nodes_; }
   std::size_t size() const { return nodes_.size(); }
+  // Totals over all nodes, so affinity plugins can skip their all-node scans when zero.
+  int pods_with_affinity() const { return pods_with_affinity_; }
+  int pods_with_required_anti_affinity() const { return pods_with_required_anti_affinity_; }
   const NodeInfo* Get(std::string_view name) const {
     auto it = index_.find(std::string(name));
     return it == index_.end() ? nullptr : nodes_[it->second].get();
@@ -26,6 +29,8 @@ class Snapshot {
   friend class SchedulerCache;
   std::vector<std::shared_ptr<const NodeInfo>> nodes_;
   std::unordered_map<std::string, std::size_t> index_;
+  int pods_with_affinity_ = 0;
+  int pods_with_required_anti_affinity_ = 0;
 };
 
 }  // namespace skiff::scheduler

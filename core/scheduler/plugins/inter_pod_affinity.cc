@@ -52,13 +52,7 @@ class InterPodAffinity final : public PreFilterPlugin,
   std::string_view Name() const override { return "InterPodAffinity"; }
 
   PluginStatus PreFilter(CycleState& state, const PodInfo& pod, const Snapshot& snapshot) override {
-    bool any_existing_anti = false;
-    for (const auto& ni : snapshot.nodes()) {
-      if (ni->pods_with_required_anti_affinity > 0) {
-        any_existing_anti = true;
-        break;
-      }
-    }
+    const bool any_existing_anti = snapshot.pods_with_required_anti_affinity() > 0;
     if (!any_existing_anti && pod.required_affinity.empty() && pod.required_anti_affinity.empty()) {
       return PluginStatus::Skip();
     }
@@ -111,13 +105,7 @@ class InterPodAffinity final : public PreFilterPlugin,
 
   PluginStatus PreScore(CycleState& state, const PodInfo& pod, const std::vector<const NodeInfo*>&,
                         const Snapshot& snapshot) override {
-    bool existing_with_affinity = false;
-    for (const auto& ni : snapshot.nodes()) {
-      if (ni->pods_with_affinity > 0) {
-        existing_with_affinity = true;
-        break;
-      }
-    }
+    const bool existing_with_affinity = snapshot.pods_with_affinity() > 0;
     if (!existing_with_affinity && pod.preferred_affinity.empty() &&
         pod.preferred_anti_affinity.empty()) {
       return PluginStatus::Skip();
