@@ -25,9 +25,9 @@ def free_port():
 class Server:
     """One skiff server process on a free port with its own data dir."""
 
-    # These suites check the API itself; the scheduler's writes would add events and
-    # revisions they do not expect (the scheduler has its own tests).
-    def __init__(self, data_dir=None, extra_args=("--no-scheduler",)):
+    # These suites check the API itself; the scheduler's and the embedded agent's writes (events,
+    # bindings, the node's Lease) would add revisions they do not expect. Both have their own tests.
+    def __init__(self, data_dir=None, extra_args=("--no-scheduler", "--no-agent")):
         self.owns_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="skiff-e2e-")
         self.port = free_port()

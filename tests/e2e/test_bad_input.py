@@ -131,7 +131,8 @@ class CompactionTest(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         from harness import Server
-        cls.server = Server(extra_args=["--no-scheduler", "--compaction-interval", "0.5"]).start()
+        cls.server = Server(
+            extra_args=["--no-scheduler", "--no-agent", "--compaction-interval", "0.5"]).start()
 
     def test_watch_from_compacted_revision_is_gone(self):
         import time
