@@ -13,7 +13,9 @@ case "$mode" in
   run)
     cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release \
       -DSKIFF_BUILD_TESTS=OFF -DSKIFF_BUILD_BENCH=OFF >/dev/null
-    cmake --build build/release --target skiff
+    # skiff, and the reference plugins as .so and sidecars for examples/configs/.
+    cmake --build build/release --target skiff skiff_mock_runtime_plugin skiff-mock-runtime \
+      skiff_bridge_cni_plugin skiff-bridge skiff_hostpath_csi_plugin skiff-hostpath-csi
     exec build/release/core/cmd/skiff server "$@"
     ;;
   test)

@@ -9,14 +9,15 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/agent/builtin/builtin_plugins.h"  // agent branch: plugin list
+#include "core/agent/builtin/builtin_plugins.h"
 #include "core/pluginhost/grpc_conformance_sources.h"
 #include "core/pluginhost/plugin_set.h"
 
 namespace skiff::cmd {
 namespace {
 
-// `skiff plugin list` (agent branch): opens each configured plugin the way the agent would.
+// `skiff plugin list`: opens each configured plugin the way the agent would and asks it for
+// its status. Exits 1 when any plugin is unhealthy, 2 when the config cannot be read.
 int ListPlugins(const std::string& config) {
   std::ifstream in(config);
   if (!in) {
@@ -31,43 +32,11 @@ int ListPlugins(const std::string& config) {
     return 2;
   }
   std::printf("%-8s %-12s %-9s %-8s %s\n", "SLOT", "NAME", "MODE", "HEALTH", "DETAIL");
-  auto openers = agent::BuiltinAwareOpeners();
   int unhealthy = 0;
-  // One plugin at a time, so a plugin that fails to open is shown rather than hiding the rest.
-  for (auto* slot : {&spec->runtime, &spec->network, &spec->storage}) {
-    if (!*slot) continue;
-    const pluginhost::PluginSpec& s = **slot;
-    pluginhost::PluginSet set;
-    set.spec.runtime = set.spec.network = set.spec.storage = std::nullopt;
-    std::string error;
-    if (s.slot == "runtime") {
-      auto p = openers.runtime(s, spec->call_timeout);
-      if (p.ok())
-        set.runtime = *p;
-      else
-        error = p.status().ToString();
-      set.spec.runtime = s;
-    } else if (s.slot == "network") {
-      auto p = openers.network(s, spec->call_timeout);
-      if (p.ok())
-        set.network = *p;
-      else
-        error = p.status().ToString();
-      set.spec.network = s;
-    } else {
-      auto p = openers.storage(s, spec->call_timeout);
-      if (p.ok())
-        set.storage = *p;
-      else
-        error = p.status().ToString();
-      set.spec.storage = s;
-    }
-    auto health = pluginhost::CheckPluginHealth(set);
-    bool ok = error.empty() && !health.empty() && health[0].healthy;
-    std::string detail = !error.empty() ? error : health.empty() ? "" : health[0].detail;
-    unhealthy += !ok;
-    std::printf("%-8s %-12s %-9s %-8s %s\n", s.slot.c_str(), s.name.c_str(),
-                pluginhost::PluginModeName(s.mode), ok ? "healthy" : "FAILING", detail.c_str());
+  for (const auto& h : pluginhost::ProbePluginSet(*spec, agent::BuiltinAwareOpeners())) {
+    unhealthy += !h.healthy;
+    std::printf("%-8s %-12s %-9s %-8s %s\n", h.slot.c_str(), h.name.c_str(), h.mode.c_str(),
+                h.healthy ? "healthy" : "FAILING", h.detail.c_str());
   }
   return unhealthy ? 1 : 0;
 }

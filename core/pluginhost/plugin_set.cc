@@ -323,4 +323,28 @@ std::vector<PluginHealth> CheckPluginHealth(const PluginSet& set) {
   return out;
 }
 
+std::vector<PluginHealth> ProbePluginSet(const PluginSetSpec& spec, const PluginOpeners& openers) {
+  std::vector<PluginHealth> out;
+  // Opens one slot into a set of its own and checks it.
+  auto probe = [&](const std::optional<PluginSpec>& slot_spec, auto& opener, auto member,
+                   auto spec_member) {
+    if (!slot_spec) return;
+    PluginSet set;
+    set.spec.call_timeout = spec.call_timeout;
+    set.spec.*spec_member = slot_spec;
+    auto plugin = opener(*slot_spec, spec.call_timeout);
+    if (!plugin.ok()) {
+      out.push_back({slot_spec->slot, slot_spec->name, PluginModeName(slot_spec->mode), false,
+                     plugin.status().ToString()});
+      return;
+    }
+    set.*member = std::move(plugin).value();
+    for (auto& h : CheckPluginHealth(set)) out.push_back(std::move(h));
+  };
+  probe(spec.runtime, openers.runtime, &PluginSet::runtime, &PluginSetSpec::runtime);
+  probe(spec.network, openers.network, &PluginSet::network, &PluginSetSpec::network);
+  probe(spec.storage, openers.storage, &PluginSet::storage, &PluginSetSpec::storage);
+  return out;
+}
+
 }  // namespace skiff::pluginhost

@@ -100,4 +100,8 @@ struct PluginHealth {
 // Asks each opened plugin for its status (runtime GetStatus, network GetStatus, storage Probe).
 std::vector<PluginHealth> CheckPluginHealth(const PluginSet& set);
 
+// Opens each configured plugin on its own and checks it, so one plugin that cannot be opened
+// shows as unhealthy (with the reason) instead of hiding the others. `skiff plugin list`.
+std::vector<PluginHealth> ProbePluginSet(const PluginSetSpec& spec, const PluginOpeners& openers);
+
 }  // namespace skiff::pluginhost
