@@ -16,10 +16,10 @@
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
+#include "core/cmd/agent_command.h"
 #include "core/controllers/namespace/namespace_controller.h"
-#include "core/scheduler/scheduler.h"  // scheduler: started in-process unless --no-scheduler
+#include "core/scheduler/scheduler.h"
 #include "core/store/sqlite_store.h"
-#include "core/cmd/agent_command.h"  // the embedded node agent (agent branch)
 
 namespace skiff::cmd {
 namespace {
@@ -28,9 +28,9 @@ struct ServerOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:6443";
   double compaction_interval_seconds = 300;
-  bool no_scheduler = false;  // scheduler: run without it (e.g. another scheduler is used)
-  bool no_agent = false;     // agent branch: no embedded node agent
-  std::string agent_config;  // agent branch: its config ("" = mock runtime, bridge as root)
+  bool no_scheduler = false;  // e.g. another scheduler is used
+  bool no_agent = false;      // only `skiff agent` processes run pods
+  std::string agent_config;   // "" = mock runtime (+ bridge and hostpath as root)
 };
 
 std::string DefaultDataDir() {
@@ -111,7 +111,7 @@ int RunServer(const ServerOptions& opts) {
   auto client = client::NewInProcessClient(registry);
   controllers::NamespaceController namespaces(*client);
   namespaces.Start();
-  // Scheduler (owned by the scheduler branch): in-process client, default config.
+  // The scheduler: in-process client, default config.
   std::unique_ptr<scheduler::Scheduler> pod_scheduler;
   if (!opts.no_scheduler) {
     pod_scheduler = std::make_unique<scheduler::Scheduler>(*client, scheduler::SchedulerConfig{});
@@ -149,7 +149,7 @@ int RunServer(const ServerOptions& opts) {
   spdlog::info("kubeconfig: {}  (kubectl --kubeconfig {} get ns)", (dir / "kubeconfig").string(),
                (dir / "kubeconfig").string());
 
-  // The embedded node agent (agent branch): one command gives a one-node cluster.
+  // The embedded node agent: one command gives a one-node cluster.
   std::unique_ptr<EmbeddedAgent> agent;
   if (!opts.no_agent) {
     agent = StartEmbeddedAgent(*client, opts.agent_config, dir.string());
@@ -182,7 +182,6 @@ void AddServerCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-scheduler", opts->no_scheduler, "Do not run the built-in scheduler");
-  // agent branch: the embedded node agent.
   cmd->add_flag("--no-agent", opts->no_agent, "Do not run the embedded node agent");
   cmd->add_option("--agent-config", opts->agent_config,
                   "Config of the embedded node agent (see `skiff agent --config`)");
