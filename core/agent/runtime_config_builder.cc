@@ -1,16 +1,27 @@
 #include "core/agent/runtime_config_builder.h"
 
 #include <boost/json.hpp>
-#include <cmath>
 #include <filesystem>
 
 #include "core/agent/pod_volumes.h"
 #include "core/api/json_fields.h"
+#include "core/api/quantity.h"
 
 namespace skiff::agent {
 namespace {
 
 namespace json = boost::json;
+
+// A container's resource quantity at `path` ("resources.limits.cpu"); unset or invalid (which
+// validation already refused) is none.
+std::optional<api::Quantity> ResourceQuantity(const json::object& container,
+                                              std::string_view path) {
+  const json::value* v = api::FindPath(container, path);
+  if (!v) return std::nullopt;
+  auto q = api::Quantity::FromJson(*v);
+  if (!q.ok()) return std::nullopt;
+  return *q;
+}
 
 sdk::Labels PodLabels(const client::Object& pod) {
   return {{kPodUidLabel, std::string(api::GetString(pod, "metadata.uid"))},
@@ -107,43 +118,6 @@ std::vector<std::string> Strings(const json::object& o, const char* key,
 }
 
 }  // namespace
-
-std::optional<double> ParseQuantity(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  std::size_t n = 0;
-  while (n < text.size() &&
-         (std::isdigit(static_cast<unsigned char>(text[n])) || text[n] == '.' || text[n] == '+' ||
-          text[n] == '-' || text[n] == 'e' || text[n] == 'E')) {
-    // An 'E' followed by nothing is the exa suffix, not an exponent.
-    if ((text[n] == 'e' || text[n] == 'E') && n + 1 == text.size()) break;
-    ++n;
-  }
-  double value;
-  try {
-    value = std::stod(std::string(text.substr(0, n)));
-  } catch (...) {
-    return std::nullopt;
-  }
-  std::string_view suffix = text.substr(n);
-  static const std::pair<std::string_view, double> kSuffixes[] = {{"", 1},
-                                                                  {"m", 1e-3},
-                                                                  {"k", 1e3},
-                                                                  {"M", 1e6},
-                                                                  {"G", 1e9},
-                                                                  {"T", 1e12},
-                                                                  {"P", 1e15},
-                                                                  {"E", 1e18},
-                                                                  {"Ki", 1024.0},
-                                                                  {"Mi", 1048576.0},
-                                                                  {"Gi", 1073741824.0},
-                                                                  {"Ti", 1099511627776.0},
-                                                                  {"Pi", 1125899906842624.0},
-                                                                  {"Ei", 1152921504606846976.0}};
-  for (const auto& [s, mult] : kSuffixes) {
-    if (suffix == s) return value * mult;
-  }
-  return std::nullopt;
-}
 
 sdk::PodSandboxConfig BuildSandboxConfig(const client::Object& pod, const std::string& log_dir,
                                          uint32_t attempt) {
@@ -260,15 +234,15 @@ Result<sdk::ContainerConfig> BuildContainerConfig(const ContainerInputs& in,
   }
   // Limits shape the cgroup; requests only the shares, as the kubelet does.
   auto& res = c.linux_config.resources;
-  if (auto cpu = ParseQuantity(api::GetString(ct, "resources.limits.cpu"))) {
+  if (auto cpu = ResourceQuantity(ct, "resources.limits.cpu")) {
     res.cpu_period = 100000;
-    res.cpu_quota = static_cast<int64_t>(std::ceil(*cpu * 100000));
+    res.cpu_quota = (cpu->MilliValue() * 100000 + 999) / 1000;
   }
-  if (auto cpu = ParseQuantity(api::GetString(ct, "resources.requests.cpu"))) {
-    res.cpu_shares = std::max<int64_t>(2, static_cast<int64_t>(*cpu * 1024));
+  if (auto cpu = ResourceQuantity(ct, "resources.requests.cpu")) {
+    res.cpu_shares = std::max<int64_t>(2, cpu->MilliValue() * 1024 / 1000);
   }
-  if (auto mem = ParseQuantity(api::GetString(ct, "resources.limits.memory"))) {
-    res.memory_limit_in_bytes = static_cast<int64_t>(*mem);
+  if (auto mem = ResourceQuantity(ct, "resources.limits.memory")) {
+    res.memory_limit_in_bytes = mem->Value();
   }
   return c;
 }

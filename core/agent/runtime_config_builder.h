@@ -38,7 +38,4 @@ struct ContainerInputs {
 Result<sdk::ContainerConfig> BuildContainerConfig(const ContainerInputs& in,
                                                   client::Client& client);
 
-// Kubernetes quantity text to a number: "250m" cpu -> 0.25, "64Mi" -> 67108864.
-std::optional<double> ParseQuantity(std::string_view text);
-
 }  // namespace skiff::agent

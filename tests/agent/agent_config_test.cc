@@ -51,14 +51,5 @@ TEST(AgentConfigTest, RejectsMistakesWithTheField) {
   EXPECT_FALSE(taint.ok());
 }
 
-TEST(QuantityTest, ParsesSuffixes) {
-  EXPECT_DOUBLE_EQ(*ParseQuantity("250m"), 0.25);
-  EXPECT_DOUBLE_EQ(*ParseQuantity("64Mi"), 64.0 * 1024 * 1024);
-  EXPECT_DOUBLE_EQ(*ParseQuantity("1G"), 1e9);
-  EXPECT_DOUBLE_EQ(*ParseQuantity("2"), 2);
-  EXPECT_FALSE(ParseQuantity("x"));
-  EXPECT_FALSE(ParseQuantity("5Q"));
-}
-
 }  // namespace
 }  // namespace skiff::agent
