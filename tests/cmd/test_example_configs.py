@@ -36,6 +36,7 @@ class ExampleConfigsTest(unittest.TestCase):
         with open(os.path.join(CONFIGS, name)) as f:
             text = f.read()
         text = (text.replace("build/release/", BUILD + "/")
+                .replace("examples/configs/", CONFIGS + "/")
                 .replace("/var/lib/skiff", self.tmp + "/lib")
                 .replace("/run/skiff", self.tmp + "/run"))
         os.makedirs(self.tmp + "/run", exist_ok=True)
@@ -76,6 +77,11 @@ class ExampleConfigsTest(unittest.TestCase):
             time.sleep(0.05)
         self.assertAllHealthy(self.localize("mock-endpoint.yaml"),
                               [("runtime", "endpoint"), ("network", "library"),
+                               ("storage", "library")])
+
+    def test_debian_cni_runs_through_the_exec_host(self):
+        self.assertAllHealthy(self.localize("debian-cni.yaml"),
+                              [("runtime", "library"), ("network", "cni"),
                                ("storage", "library")])
 
     def test_a_missing_library_is_named(self):
