@@ -17,7 +17,9 @@
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
 #include "core/cmd/agent_command.h"
+#include "core/controllers/daemonset/daemonset_controller.h"
 #include "core/controllers/namespace/namespace_controller.h"
+#include "core/controllers/statefulset/statefulset_controller.h"
 #include "core/scheduler/scheduler.h"
 #include "core/store/sqlite_store.h"
 
@@ -120,6 +122,11 @@ int RunServer(const ServerOptions& opts) {
       return 1;
     }
   }
+  // sets branch: the DaemonSet and StatefulSet controllers.
+  controllers::DaemonSetController daemonsets(*client);
+  daemonsets.Start();
+  controllers::StatefulSetController statefulsets(*client);
+  statefulsets.Start();
   apiserver::Compactor compactor(
       **store,
       std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));

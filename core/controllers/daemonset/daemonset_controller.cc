@@ -1,0 +1,204 @@
+#include "core/controllers/daemonset/daemonset_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/api/json_fields.h"
+#include "core/controllers/common/object_index.h"
+#include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/workload_selector.h"
+#include "core/controllers/daemonset/daemonset_plan.h"
+#include "core/controllers/workload/pod_state.h"
+
+namespace skiff::controllers {
+namespace json = boost::json;
+
+namespace {
+
+const api::Kind& Kind(std::string_view group, std::string_view resource) {
+  return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
+}
+
+bool StatusDiffers(const json::object& obj, const json::object& status) {
+  const json::object* current = api::FindObject(obj, "status");
+  if (!current) return true;
+  for (const auto& [k, v] : status) {
+    const json::value* have = current->if_contains(k);
+    if (!have || !api::JsonEqual(*have, v)) return true;
+  }
+  return false;
+}
+
+// Placement reads a node's labels and spec (taints, unschedulable); heartbeats change only
+// its status.
+bool SamePlacement(const json::object& a, const json::object& b) {
+  for (const char* path : {"metadata.labels", "spec"}) {
+    const json::value* x = api::FindPath(a, path);
+    const json::value* y = api::FindPath(b, path);
+    if ((x == nullptr) != (y == nullptr) || (x && !api::JsonEqual(*x, *y))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+DaemonSetController::DaemonSetController(client::Client& client)
+    : client_(client),
+      ds_kind_(Kind("apps", "daemonsets")),
+      sets_(client, ds_kind_, "", {},
+            client::InformerHandlers{
+                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+                [this](const client::Object&, const client::Object& o) {
+                  queue_.Add(client::ObjectKey(o));
+                },
+                [this](const client::Object& o) { expectations_.Forget(client::ObjectKey(o)); }}),
+      pods_(client, PodKind(), "", {},
+            client::InformerHandlers{[this](const client::Object& o) { OnPodAdd(o); },
+                                     [this](const client::Object& old_pod,
+                                            const client::Object& o) { OnPodUpdate(old_pod, o); },
+                                     [this](const client::Object& o) { OnPodDelete(o); }}),
+      nodes_(client, Kind("", "nodes"), "", {},
+             client::InformerHandlers{
+                 [this](const client::Object&) { EnqueueAll(); },
+                 [this](const client::Object& old_node, const client::Object& node) {
+                   if (!SamePlacement(old_node, node)) EnqueueAll();
+                 },
+                 [this](const client::Object&) { EnqueueAll(); }}),
+      workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
+
+DaemonSetController::~DaemonSetController() { workers_.Stop(); }
+
+void DaemonSetController::Start() {
+  sets_.Start();
+  pods_.Start();
+  nodes_.Start();
+  workers_.Start(1);
+}
+
+bool DaemonSetController::WaitForSync(std::chrono::milliseconds timeout) {
+  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && nodes_.WaitForSync(timeout);
+}
+
+std::string DaemonSetController::OwnerKey(const client::Object& pod) {
+  auto ref = ControllerRef(pod);
+  if (!ref || ref->kind != "DaemonSet") return "";
+  return std::string(api::GetString(pod, "metadata.namespace")) + "/" + ref->name;
+}
+
+void DaemonSetController::OnPodAdd(const client::Object& pod) {
+  std::string key = OwnerKey(pod);
+  if (key.empty()) {
+    if (!ControllerRef(pod)) EnqueueAll();  // an orphan some set may adopt
+    return;
+  }
+  expectations_.CreationObserved(key);
+  if (IsTerminating(pod)) {
+    expectations_.DeletionObserved(key, std::string(api::GetString(pod, "metadata.uid")));
+  }
+  queue_.Add(key);
+}
+
+void DaemonSetController::OnPodUpdate(const client::Object& old_pod, const client::Object& pod) {
+  std::string key = OwnerKey(pod);
+  if (std::string old_key = OwnerKey(old_pod); !old_key.empty() && old_key != key) {
+    queue_.Add(old_key);
+  }
+  if (key.empty()) {
+    if (!ControllerRef(pod)) EnqueueAll();
+    return;
+  }
+  if (IsTerminating(pod)) {
+    expectations_.DeletionObserved(key, std::string(api::GetString(pod, "metadata.uid")));
+  }
+  queue_.Add(key);
+}
+
+void DaemonSetController::OnPodDelete(const client::Object& pod) {
+  std::string key = OwnerKey(pod);
+  if (key.empty()) return;
+  expectations_.DeletionObserved(key, std::string(api::GetString(pod, "metadata.uid")));
+  queue_.Add(key);
+}
+
+void DaemonSetController::EnqueueAll() {
+  for (const auto& ds : sets_.List()) queue_.Add(client::ObjectKey(ds));
+}
+
+bool DaemonSetController::Sync(const std::string& key) {
+  if (!WaitForSync(std::chrono::milliseconds(100))) return false;
+  auto [ns, name] = SplitKey(key);
+  auto ds = sets_.Get(ns, name);
+  if (!ds) {
+    expectations_.Forget(key);
+    return true;
+  }
+  if (IsTerminating(*ds)) return true;
+  auto selector = WorkloadSelector(*ds, ds_kind_);
+  if (!selector) {
+    spdlog::warn("daemonset {}: bad selector", key);
+    return true;
+  }
+  const std::string uid(api::GetString(*ds, "metadata.uid"));
+  std::vector<json::object> pods;
+  for (auto& pod : pods_.List()) {
+    if (api::GetString(pod, "metadata.namespace") != ns) continue;
+    auto ref = ControllerRef(pod);
+    if (ref && ref->uid == uid) {
+      pods.push_back(std::move(pod));
+      continue;
+    }
+    if (ref || IsTerminating(pod) || !selector->Matches(api::FindPath(pod, "metadata.labels"))) {
+      continue;
+    }
+    auto adopted = Adopt(client_, PodKind(), pod, *ds, ds_kind_);
+    if (!adopted.ok()) return false;  // a stale cache: retry
+    pods.push_back(std::move(*adopted));
+  }
+
+  DaemonSetPlan plan =
+      PlanDaemonSet(ds_kind_, *ds, nodes_.List(), pods, std::chrono::system_clock::now());
+  bool ok = true;
+  // Writes only on a cache that has seen our previous ones; status is always reported.
+  if (expectations_.Satisfied(key) &&
+      (!plan.pods_to_create.empty() || !plan.pods_to_delete.empty())) {
+    std::vector<std::string> uids;
+    for (const auto& pod : plan.pods_to_delete) {
+      uids.emplace_back(api::GetString(pod, "metadata.uid"));
+    }
+    expectations_.Expect(key, static_cast<int>(plan.pods_to_create.size()), uids);
+    for (const auto& pod : plan.pods_to_create) {
+      auto r = client_.Create(PodKind(), ns, pod);
+      if (!r.ok()) {
+        expectations_.CreationObserved(key);  // it will never be seen
+        spdlog::warn("daemonset {}: create pod: {}", key, r.error().message);
+        ok = false;
+      }
+    }
+    for (const auto& pod : plan.pods_to_delete) {
+      std::string pod_uid(api::GetString(pod, "metadata.uid"));
+      client::DeleteOptions options;
+      options.precondition_uid = pod_uid;
+      auto r = client_.Delete(PodKind(), ns, api::GetString(pod, "metadata.name"), options);
+      if (!r.ok()) {
+        expectations_.DeletionObserved(key, pod_uid);
+        if (r.error().code != 404 && r.error().code != 409) {
+          spdlog::warn("daemonset {}: delete pod {}: {}", key, api::GetString(pod, "metadata.name"),
+                       r.error().message);
+          ok = false;
+        }
+      }
+    }
+  }
+  if (StatusDiffers(*ds, plan.status)) {
+    auto r = client_.Patch(ds_kind_, ns, name, client::PatchType::kMerge,
+                           json::object{{"status", plan.status}}, /*status=*/true);
+    if (!r.ok() && r.error().code != 404) {
+      spdlog::warn("daemonset {}: status: {}", key, r.error().message);
+      ok = false;
+    }
+  }
+  if (ok && plan.requeue_after.count() > 0) queue_.AddAfter(key, plan.requeue_after);
+  return ok;
+}
+
+}  // namespace skiff::controllers

@@ -1,0 +1,48 @@
+#pragma once
+
+// DaemonSetController: keeps one pod of each DaemonSet on every node that should run it (see
+// daemonset_plan.h), following nodes as they come, go and change, and reports its status.
+// Adopts orphan pods its selector matches. Pod names are generated, so it records the
+// creations and deletions it has in flight (Expectations) and does not act again on a cache
+// that has not seen them. Owns informers on DaemonSets, pods and nodes, a work queue and one
+// worker thread; the Client must outlive it.
+
+#include "core/client/client.h"
+#include "core/client/informer.h"
+#include "core/client/work_queue.h"
+#include "core/controllers/common/controller_workers.h"
+#include "core/controllers/common/expectations.h"
+
+namespace skiff::controllers {
+
+class DaemonSetController {
+ public:
+  explicit DaemonSetController(client::Client& client);
+  ~DaemonSetController();
+  DaemonSetController(const DaemonSetController&) = delete;
+  DaemonSetController& operator=(const DaemonSetController&) = delete;
+
+  void Start();
+  bool WaitForSync(std::chrono::milliseconds timeout);
+
+ private:
+  // False when a write failed and the key should be retried.
+  bool Sync(const std::string& key);
+  // The key of pod's DaemonSet ("" when it has none).
+  static std::string OwnerKey(const client::Object& pod);
+  void OnPodAdd(const client::Object& pod);
+  void OnPodUpdate(const client::Object& old_pod, const client::Object& pod);
+  void OnPodDelete(const client::Object& pod);
+  void EnqueueAll();
+
+  client::Client& client_;
+  const api::Kind& ds_kind_;
+  client::WorkQueue queue_;
+  Expectations expectations_;
+  client::Informer sets_;
+  client::Informer pods_;
+  client::Informer nodes_;
+  ControllerWorkers workers_;
+};
+
+}  // namespace skiff::controllers

@@ -1,0 +1,172 @@
+#include "core/controllers/statefulset/statefulset_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include "core/api/json_fields.h"
+#include "core/api/selectors.h"
+#include "core/controllers/common/object_index.h"
+#include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/workload_selector.h"
+#include "core/controllers/statefulset/stateful_pod.h"
+#include "core/controllers/statefulset/statefulset_plan.h"
+#include "core/controllers/workload/pod_state.h"
+
+namespace skiff::controllers {
+namespace json = boost::json;
+
+namespace {
+
+const api::Kind& Kind(std::string_view group, std::string_view resource) {
+  return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
+}
+
+bool StatusDiffers(const json::object& set, const json::object& status) {
+  const json::object* current = api::FindObject(set, "status");
+  if (!current) return true;
+  for (const auto& [k, v] : status) {
+    const json::value* have = current->if_contains(k);
+    if (!have || !api::JsonEqual(*have, v)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatefulSetController::StatefulSetController(client::Client& client)
+    : client_(client),
+      set_kind_(Kind("apps", "statefulsets")),
+      sets_(client, set_kind_, "", {},
+            client::InformerHandlers{
+                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+                [this](const client::Object&, const client::Object& o) {
+                  queue_.Add(client::ObjectKey(o));
+                },
+                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}),
+      pods_(
+          client, Kind("", "pods"), "", {},
+          client::InformerHandlers{[this](const client::Object& o) { EnqueueOwnerOf(o); },
+                                   [this](const client::Object& old_pod, const client::Object& o) {
+                                     EnqueueOwnerOf(old_pod);
+                                     EnqueueOwnerOf(o);
+                                   },
+                                   [this](const client::Object& o) { EnqueueOwnerOf(o); }}),
+      claims_(client, Kind("", "persistentvolumeclaims"), "", {}, {}),
+      workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
+
+StatefulSetController::~StatefulSetController() { workers_.Stop(); }
+
+void StatefulSetController::Start() {
+  sets_.Start();
+  pods_.Start();
+  claims_.Start();
+  workers_.Start(1);
+}
+
+bool StatefulSetController::WaitForSync(std::chrono::milliseconds timeout) {
+  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && claims_.WaitForSync(timeout);
+}
+
+void StatefulSetController::EnqueueOwnerOf(const client::Object& pod) {
+  std::string_view ns = api::GetString(pod, "metadata.namespace");
+  if (auto ref = ControllerRef(pod)) {
+    if (ref->kind == "StatefulSet") queue_.Add(std::string(ns) + "/" + ref->name);
+    return;
+  }
+  // An orphan: the sets that might adopt it.
+  for (const auto& set : sets_.List()) {
+    if (api::GetString(set, "metadata.namespace") != ns) continue;
+    auto selector = WorkloadSelector(set, set_kind_);
+    if (selector && selector->Matches(api::FindPath(pod, "metadata.labels"))) {
+      queue_.Add(client::ObjectKey(set));
+    }
+  }
+}
+
+bool StatefulSetController::Sync(const std::string& key) {
+  // Decisions are only as good as the caches: wait for their first lists.
+  if (!WaitForSync(std::chrono::milliseconds(100))) return false;
+  auto [ns, name] = SplitKey(key);
+  auto set = sets_.Get(ns, name);
+  if (!set || IsTerminating(*set)) return true;
+  auto selector = WorkloadSelector(*set, set_kind_);
+  if (!selector) {
+    spdlog::warn("statefulset {}: bad selector", key);
+    return true;
+  }
+  const std::string uid(api::GetString(*set, "metadata.uid"));
+  const api::Kind& pod_kind = PodKind();
+
+  std::vector<json::object> pods;
+  for (auto& pod : pods_.List()) {
+    if (api::GetString(pod, "metadata.namespace") != ns) continue;
+    auto ref = ControllerRef(pod);
+    if (ref && ref->uid == uid) {
+      pods.push_back(std::move(pod));
+      continue;
+    }
+    if (ref || IsTerminating(pod) ||
+        !StatefulPodOrdinal(name, api::GetString(pod, "metadata.name")) ||
+        !selector->Matches(api::FindPath(pod, "metadata.labels"))) {
+      continue;
+    }
+    auto adopted = Adopt(client_, pod_kind, pod, *set, set_kind_);
+    if (!adopted.ok()) return false;  // a stale cache: retry
+    pods.push_back(std::move(*adopted));
+  }
+  std::set<std::string, std::less<>> claims;
+  for (const auto& claim : claims_.List()) {
+    if (api::GetString(claim, "metadata.namespace") == ns) {
+      claims.emplace(api::GetString(claim, "metadata.name"));
+    }
+  }
+
+  StatefulSetPlan plan =
+      PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now());
+  bool ok = true;
+  const api::Kind& claim_kind = Kind("", "persistentvolumeclaims");
+  for (const auto& claim : plan.claims_to_create) {
+    auto r = client_.Create(claim_kind, ns, claim);
+    if (!r.ok() && r.error().code != 409) {
+      spdlog::warn("statefulset {}: create claim {}: {}", key,
+                   api::GetString(claim, "metadata.name"), r.error().message);
+      ok = false;
+    }
+  }
+  if (ok) {  // never a pod without its claims
+    for (const auto& pod : plan.pods_to_create) {
+      auto r = client_.Create(pod_kind, ns, pod);
+      if (!r.ok() && r.error().code != 409) {
+        spdlog::warn("statefulset {}: create pod {}: {}", key, api::GetString(pod, "metadata.name"),
+                     r.error().message);
+        ok = false;
+      } else if (r.ok()) {
+        spdlog::info("statefulset {}: created pod {}", key, api::GetString(pod, "metadata.name"));
+      }
+    }
+  }
+  for (const auto& pod : plan.pods_to_delete) {
+    client::DeleteOptions options;
+    options.precondition_uid = api::GetString(pod, "metadata.uid");
+    auto r = client_.Delete(pod_kind, ns, api::GetString(pod, "metadata.name"), options);
+    if (!r.ok() && r.error().code != 404 && r.error().code != 409) {
+      spdlog::warn("statefulset {}: delete pod {}: {}", key, api::GetString(pod, "metadata.name"),
+                   r.error().message);
+      ok = false;
+    } else if (r.ok()) {
+      spdlog::info("statefulset {}: deleted pod {}", key, api::GetString(pod, "metadata.name"));
+    }
+  }
+  if (StatusDiffers(*set, plan.status)) {
+    auto r = client_.Patch(set_kind_, ns, name, client::PatchType::kMerge,
+                           json::object{{"status", plan.status}}, /*status=*/true);
+    if (!r.ok() && r.error().code != 404) {
+      spdlog::warn("statefulset {}: status: {}", key, r.error().message);
+      ok = false;
+    }
+  }
+  if (ok && plan.requeue_after.count() > 0) queue_.AddAfter(key, plan.requeue_after);
+  return ok;
+}
+
+}  // namespace skiff::controllers

@@ -1,0 +1,39 @@
+#pragma once
+
+// StatefulSetController: keeps each StatefulSet's pods NAME-0..N-1 and their claims in line with
+// its spec (see statefulset_plan.h for the rules) and reports its status. Adopts orphan pods its
+// selector matches. Owns informers on StatefulSets, pods and claims, a work queue and one
+// worker thread; the Client must outlive it.
+
+#include "core/client/client.h"
+#include "core/client/informer.h"
+#include "core/client/work_queue.h"
+#include "core/controllers/common/controller_workers.h"
+
+namespace skiff::controllers {
+
+class StatefulSetController {
+ public:
+  explicit StatefulSetController(client::Client& client);
+  ~StatefulSetController();
+  StatefulSetController(const StatefulSetController&) = delete;
+  StatefulSetController& operator=(const StatefulSetController&) = delete;
+
+  void Start();
+  bool WaitForSync(std::chrono::milliseconds timeout);
+
+ private:
+  // False when a write failed and the key should be retried.
+  bool Sync(const std::string& key);
+  void EnqueueOwnerOf(const client::Object& pod);
+
+  client::Client& client_;
+  const api::Kind& set_kind_;
+  client::WorkQueue queue_;
+  client::Informer sets_;
+  client::Informer pods_;
+  client::Informer claims_;
+  ControllerWorkers workers_;
+};
+
+}  // namespace skiff::controllers

@@ -1,0 +1,156 @@
+// The DaemonSet controller in process (memory store, in-process client, no scheduler or agent:
+// pods stay pinned by affinity, and the test makes them Ready by patching their status).
+
+#include "core/controllers/daemonset/daemonset_controller.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <map>
+
+#include "core/controllers/daemonset/daemon_pod.h"
+#include "tests/controllers/test_cluster.h"
+
+namespace skiff::controllers {
+namespace {
+
+namespace json = boost::json;
+using testing::Eventually;
+using testing::KindOf;
+using namespace std::chrono_literals;
+
+class DaemonSetControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    controller_ = std::make_unique<DaemonSetController>(cluster_.client());
+    controller_->Start();
+    ASSERT_TRUE(controller_->WaitForSync(10s));
+  }
+
+  static const api::Kind& DsKind() { return KindOf("apps", "daemonsets"); }
+  static const api::Kind& NodeKind() { return KindOf("", "nodes"); }
+
+  void CreateNode(const std::string& name, json::object labels = {}) {
+    auto r = cluster_.client().Create(
+        NodeKind(), "", json::object{{"metadata", {{"name", name}, {"labels", labels}}}});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  void CreateDs(json::object template_spec_extra = {}) {
+    json::object ds = json::parse(R"({
+      "metadata": {"name": "logs"},
+      "spec": {
+        "selector": {"matchLabels": {"app": "logs"}},
+        "template": {"metadata": {"labels": {"app": "logs"}},
+                     "spec": {"containers": [{"name": "c", "image": "agent:1"}]}}
+      }})")
+                          .as_object();
+    json::object& spec = ds["spec"].as_object()["template"].as_object()["spec"].as_object();
+    for (const auto& [k, v] : template_spec_extra) spec[k] = v;
+    auto r = cluster_.client().Create(DsKind(), "default", ds);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  json::object Ds() { return cluster_.client().Get(DsKind(), "default", "logs").value(); }
+
+  // node -> number of live (not terminating) daemon pods on it.
+  std::map<std::string, int> PodsPerNode() {
+    std::map<std::string, int> out;
+    for (const auto& p : cluster_.Pods()) {
+      if (api::GetString(p, "metadata.deletionTimestamp").empty()) ++out[DaemonPodNodeName(p)];
+    }
+    return out;
+  }
+
+  testing::TestCluster cluster_;
+  std::unique_ptr<DaemonSetController> controller_;
+};
+
+using Placement = std::map<std::string, int>;
+
+TEST_F(DaemonSetControllerTest, OnePodPerNodeFollowingNodesAndLabels) {
+  CreateNode("n1");
+  CreateNode("n2");
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode() == Placement{{"n1", 1}, {"n2", 1}}; }));
+  ASSERT_TRUE(Eventually([&] {
+    json::object ds = Ds();
+    return api::GetInt(ds, "status.desiredNumberScheduled") == 2 &&
+           api::GetInt(ds, "status.currentNumberScheduled") == 2;
+  }));
+  EXPECT_EQ(api::GetInt(Ds(), "status.numberReady"), 0);
+
+  CreateNode("n3");
+  ASSERT_TRUE(Eventually([&] {
+    return PodsPerNode() == Placement{{"n1", 1}, {"n2", 1}, {"n3", 1}};
+  }));
+  ASSERT_TRUE(cluster_.client().Delete(NodeKind(), "", "n2").ok());
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode() == Placement{{"n1", 1}, {"n3", 1}}; }));
+
+  cluster_.MakeAllReady();
+  ASSERT_TRUE(Eventually([&] {
+    json::object ds = Ds();
+    return api::GetInt(ds, "status.numberReady") == 2 &&
+           api::GetInt(ds, "status.numberAvailable") == 2 &&
+           api::GetInt(ds, "status.updatedNumberScheduled") == 2 &&
+           api::GetInt(ds, "status.numberMisscheduled") == 0 &&
+           api::GetInt(ds, "status.observedGeneration") == api::GetInt(ds, "metadata.generation");
+  }));
+  // Settled: still exactly one pod per node (expectations kept the controller from doubling).
+  EXPECT_EQ(PodsPerNode(), (Placement{{"n1", 1}, {"n3", 1}}));
+}
+
+TEST_F(DaemonSetControllerTest, NodeSelectorFollowsLabelChanges) {
+  CreateNode("edge-1", {{"role", "edge"}});
+  CreateNode("core-1", {{"role", "core"}});
+  CreateDs(json::object{{"nodeSelector", {{"role", "edge"}}}});
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode() == Placement{{"edge-1", 1}}; }));
+
+  auto relabel = [&](const std::string& node, const std::string& role) {
+    auto r = cluster_.client().Patch(NodeKind(), "", node, client::PatchType::kMerge,
+                                     json::object{{"metadata", {{"labels", {{"role", role}}}}}});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  };
+  relabel("core-1", "edge");
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode() == Placement{{"core-1", 1}, {"edge-1", 1}}; }));
+  relabel("edge-1", "core");
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode() == Placement{{"core-1", 1}}; }));
+}
+
+TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
+  for (const char* n : {"n1", "n2", "n3"}) CreateNode(n);
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
+  cluster_.MakeAllReady();
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }));
+  std::string old_hash(
+      api::GetString(cluster_.Pods()[0], "metadata.labels.controller-revision-hash"));
+
+  auto r = cluster_.client().Patch(
+      DsKind(), "default", "logs", client::PatchType::kMerge,
+      json::parse(R"({"spec": {"template": {"spec": {"containers": [{"name": "c",
+                                                                     "image": "agent:2"}]}}}})"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto count = [&](bool updated) {
+    int n = 0;
+    for (const auto& p : cluster_.Pods()) {
+      bool is_new = api::GetString(p, "metadata.labels.controller-revision-hash") != old_hash;
+      if (is_new == updated) ++n;
+    }
+    return n;
+  };
+  for (int step = 1; step <= 3; ++step) {
+    ASSERT_TRUE(Eventually([&] { return count(true) == step; })) << step;
+    // maxUnavailable 1: the other nodes keep their old, ready pods meanwhile.
+    EXPECT_EQ(count(false), 3 - step);
+    EXPECT_EQ(cluster_.MakeAllReady(), 1);
+  }
+  ASSERT_TRUE(Eventually([&] {
+    json::object ds = Ds();
+    return api::GetInt(ds, "status.updatedNumberScheduled") == 3 &&
+           api::GetInt(ds, "status.numberAvailable") == 3;
+  }));
+}
+
+}  // namespace
+}  // namespace skiff::controllers

@@ -1,0 +1,171 @@
+// The StatefulSet controller in process (memory store, in-process client, no scheduler or
+// agent: the test makes pods Running and Ready by patching their status).
+
+#include "core/controllers/statefulset/statefulset_controller.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "tests/controllers/test_cluster.h"
+
+namespace skiff::controllers {
+namespace {
+
+namespace json = boost::json;
+using testing::Eventually;
+using testing::KindOf;
+using namespace std::chrono_literals;
+
+class StatefulSetControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    controller_ = std::make_unique<StatefulSetController>(cluster_.client());
+    controller_->Start();
+    ASSERT_TRUE(controller_->WaitForSync(10s));
+  }
+
+  void CreateSet(int replicas, const std::string& policy) {
+    json::object set = json::parse(R"({
+      "metadata": {"name": "web"},
+      "spec": {
+        "serviceName": "nginx",
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {"metadata": {"labels": {"app": "web"}},
+                     "spec": {"containers": [{"name": "c", "image": "nginx:1"}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "data"},
+                                  "spec": {"accessModes": ["ReadWriteOnce"],
+                                           "resources": {"requests": {"storage": "1Gi"}}}}]
+      }})")
+                           .as_object();
+    set["spec"].as_object()["replicas"] = replicas;
+    set["spec"].as_object()["podManagementPolicy"] = policy;
+    auto r = cluster_.client().Create(SetKind(), "default", set);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  static const api::Kind& SetKind() { return KindOf("apps", "statefulsets"); }
+
+  void PatchSpec(const json::value& spec) {
+    auto r = cluster_.client().Patch(SetKind(), "default", "web", client::PatchType::kMerge,
+                                     json::object{{"spec", spec}});
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  json::object Set() { return cluster_.client().Get(SetKind(), "default", "web").value(); }
+
+  std::optional<json::object> Pod(const std::string& name) {
+    auto r = cluster_.client().Get(KindOf("", "pods"), "default", name);
+    if (!r.ok()) return std::nullopt;
+    return *r;
+  }
+
+  std::set<std::string> PodNames() {
+    std::set<std::string> out;
+    for (const auto& p : cluster_.Pods()) out.emplace(api::GetString(p, "metadata.name"));
+    return out;
+  }
+
+  std::set<std::string> ClaimNames() {
+    std::set<std::string> out;
+    for (const auto& c : cluster_.List(KindOf("", "persistentvolumeclaims"))) {
+      out.emplace(api::GetString(c, "metadata.name"));
+    }
+    return out;
+  }
+
+  static std::string Revision(const json::object& pod) {
+    return std::string(api::GetString(pod, "metadata.labels.controller-revision-hash"));
+  }
+
+  testing::TestCluster cluster_;
+  std::unique_ptr<StatefulSetController> controller_;
+};
+
+TEST_F(StatefulSetControllerTest, OrderedReadyCreatesInOrderWithClaimsAndRecreatesDeletedPods) {
+  CreateSet(3, "OrderedReady");
+  ASSERT_TRUE(Eventually([&] { return Pod("web-0").has_value(); }));
+  // The controller has seen web-0 (it counts it) and still made no web-1: web-0 is not ready.
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Set(), "status.replicas") == 1; }));
+  EXPECT_EQ(PodNames(), std::set<std::string>{"web-0"});
+  EXPECT_EQ(ClaimNames(), std::set<std::string>{"data-web-0"});
+
+  for (int i = 0; i < 3; ++i) {
+    std::string name = "web-" + std::to_string(i);
+    ASSERT_TRUE(Eventually([&] { return Pod(name).has_value(); })) << name;
+    EXPECT_EQ(PodNames().size(), static_cast<std::size_t>(i + 1));
+    cluster_.MakeReady(*Pod(name));
+  }
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Set(), "status.readyReplicas") == 3; }));
+  json::object set = Set();
+  EXPECT_EQ(api::GetInt(set, "status.replicas"), 3);
+  EXPECT_EQ(api::GetInt(set, "status.updatedReplicas"), 3);
+  EXPECT_EQ(api::GetInt(set, "status.currentReplicas"), 3);
+  EXPECT_EQ(api::GetInt(set, "status.availableReplicas"), 3);
+  EXPECT_EQ(api::GetInt(set, "status.observedGeneration"), api::GetInt(set, "metadata.generation"));
+  EXPECT_EQ(api::GetString(set, "status.currentRevision"),
+            api::GetString(set, "status.updateRevision"));
+  EXPECT_EQ(ClaimNames(), (std::set<std::string>{"data-web-0", "data-web-1", "data-web-2"}));
+
+  json::object web1 = *Pod("web-1");
+  EXPECT_EQ(api::GetString(web1, "spec.hostname"), "web-1");
+  EXPECT_EQ(api::GetString(web1, "spec.subdomain"), "nginx");
+  EXPECT_EQ(api::FindObject(web1, "metadata.labels")->at("apps.kubernetes.io/pod-index"), "1");
+  EXPECT_EQ(api::FindArray(web1, "spec.volumes")->at(0).at("persistentVolumeClaim").at("claimName"),
+            "data-web-1");
+
+  // Deleted, web-1 comes back under the same name with the same claim.
+  std::string old_uid(api::GetString(web1, "metadata.uid"));
+  ASSERT_TRUE(cluster_.client().Delete(KindOf("", "pods"), "default", "web-1").ok());
+  ASSERT_TRUE(Eventually([&] {
+    auto p = Pod("web-1");
+    return p && api::GetString(*p, "metadata.uid") != old_uid;
+  }));
+  EXPECT_EQ(api::FindArray(*Pod("web-1"), "spec.volumes")
+                ->at(0)
+                .at("persistentVolumeClaim")
+                .at("claimName"),
+            "data-web-1");
+  EXPECT_EQ(ClaimNames().size(), 3u);
+  cluster_.MakeReady(*Pod("web-1"));
+
+  // Scale down: web-2 goes, then web-1; the claims stay.
+  PatchSpec(json::object{{"replicas", 1}});
+  ASSERT_TRUE(Eventually([&] { return PodNames() == std::set<std::string>{"web-0"}; }));
+  EXPECT_EQ(ClaimNames().size(), 3u);
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Set(), "status.replicas") == 1; }));
+}
+
+TEST_F(StatefulSetControllerTest, ParallelCreatesAllAndRollingUpdateGoesFromTheHighestOrdinal) {
+  CreateSet(3, "Parallel");
+  ASSERT_TRUE(Eventually([&] { return PodNames().size() == 3; }));
+  EXPECT_EQ(ClaimNames().size(), 3u);
+  cluster_.MakeAllReady();
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Set(), "status.readyReplicas") == 3; }));
+  std::string old_revision(api::GetString(Set(), "status.currentRevision"));
+
+  PatchSpec(json::parse(R"({"template": {"spec": {"containers": [{"name": "c",
+                                                                   "image": "nginx:2"}]}}})"));
+  for (int i = 2; i >= 0; --i) {
+    std::string name = "web-" + std::to_string(i);
+    ASSERT_TRUE(Eventually([&] {
+      auto p = Pod(name);
+      return p && Revision(*p) != old_revision;
+    })) << name;
+    // The lower ordinals still run the old template.
+    for (int j = 0; j < i; ++j) {
+      EXPECT_EQ(Revision(*Pod("web-" + std::to_string(j))), old_revision) << j;
+    }
+    cluster_.MakeReady(*Pod(name));
+  }
+  ASSERT_TRUE(Eventually([&] {
+    json::object set = Set();
+    return api::GetInt(set, "status.updatedReplicas") == 3 &&
+           api::GetString(set, "status.currentRevision") != old_revision &&
+           api::GetString(set, "status.currentRevision") ==
+               api::GetString(set, "status.updateRevision");
+  }));
+}
+
+}  // namespace
+}  // namespace skiff::controllers

@@ -1,0 +1,211 @@
+"""DaemonSet and StatefulSet controllers for real: `skiff server` with its scheduler and embedded
+agent (mock runtime, no network), extra hollow nodes from `skiff agent --simulate`, driven by
+kubectl. PVC binding is another controller's job: claims are checked by name, not as Bound."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import unittest
+
+from harness import SKIFF, Server, free_port
+
+IMAGE = "busybox:1.36"
+
+
+class SetsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.work = tempfile.mkdtemp(prefix="skiff-sets-e2e-")
+        cls.agent_config = os.path.join(cls.work, "agent.yaml")
+        with open(cls.agent_config, "w") as f:
+            f.write(f"""nodeName: sets-main
+rootDir: {cls.work}/agent
+address: 127.0.0.1
+kubeletPort: {free_port()}
+heartbeatSeconds: 2
+plugins:
+  runtime: {{name: mock, library: 'builtin:mock'}}
+""")
+        cls.server = Server(extra_args=["--agent-config", cls.agent_config]).start()
+        cls.extra = []
+        deadline = time.time() + 30
+        while "sets-main" not in cls.server.kubectl("get", "nodes", "-o", "name")[0]:
+            if time.time() > deadline:
+                raise RuntimeError(f"the embedded node did not register: {cls.server.log()}")
+            time.sleep(0.2)
+
+    @classmethod
+    def tearDownClass(cls):
+        for proc, log in cls.extra:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log.close()
+        try:
+            cls.server.stop()
+        finally:
+            cls.server.cleanup()
+            shutil.rmtree(cls.work, ignore_errors=True)
+
+    # ---- helpers ----
+    def kubectl(self, *args, **kw):
+        return self.server.kubectl(*args, **kw)[0]
+
+    def get_json(self, *args):
+        return json.loads(self.kubectl("get", *args, "-o", "json"))
+
+    def node_names(self):
+        return {n["metadata"]["name"] for n in self.get_json("nodes")["items"]}
+
+    def pods(self, selector):
+        return self.get_json("pods", "-l", selector)["items"]
+
+    def wait(self, cond, what, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if cond():
+                return
+            time.sleep(0.2)
+        self.fail(f"timed out waiting until {what}\n{self.server.log()}")
+
+    @staticmethod
+    def ready(pod):
+        return pod.get("status", {}).get("phase") == "Running" and any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in pod.get("status", {}).get("conditions", []))
+
+    def add_hollow_nodes(self, base, count):
+        log = open(os.path.join(self.work, base + ".log"), "ab")
+        proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
+                                 "--simulate", str(count), "--node-name", base],
+                                stdout=log, stderr=subprocess.STDOUT)
+        type(self).extra.append((proc, log))
+
+    # ---- tests ----
+    def test_daemonset_lands_once_per_node_and_follows_a_new_node(self):
+        ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "logs"},
+              "spec": {"selector": {"matchLabels": {"app": "logs"}},
+                       "template": {"metadata": {"labels": {"app": "logs"}},
+                                    "spec": {"terminationGracePeriodSeconds": 1,
+                                             "containers": [{"name": "c", "image": IMAGE}]}}}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(ds))
+
+        def placed(nodes):
+            pods = [p for p in self.pods("app=logs") if not p["metadata"].get("deletionTimestamp")]
+            on = sorted(p["spec"].get("nodeName", "") for p in pods)
+            return on == sorted(nodes) and all(self.ready(p) for p in pods)
+
+        nodes = sorted(self.node_names())
+        self.wait(lambda: placed(nodes), f"one ready logs pod on each of {nodes}")
+
+        self.add_hollow_nodes("late", 2)
+        self.wait(lambda: {"late-0000", "late-0001"} <= self.node_names(), "hollow nodes register")
+        nodes = sorted(self.node_names())
+        self.assertGreaterEqual(len(nodes), 3)
+        self.wait(lambda: placed(nodes), f"one ready logs pod on each of {nodes}")
+        # Each pod is pinned to its node by required node affinity on metadata.name.
+        for p in self.pods("app=logs"):
+            term = p["spec"]["affinity"]["nodeAffinity"][
+                "requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0]
+            self.assertEqual(term["matchFields"][0]["values"], [p["spec"]["nodeName"]])
+
+        def status_done():
+            s = self.get_json("ds", "logs").get("status", {})
+            return (s.get("desiredNumberScheduled") == len(nodes)
+                    and s.get("numberReady") == len(nodes)
+                    and s.get("updatedNumberScheduled") == len(nodes))
+        self.wait(status_done, "the DaemonSet status counts every node")
+        out = self.kubectl("rollout", "status", "ds/logs", "--timeout=60s")
+        self.assertIn("successfully rolled out", out)
+
+    def test_statefulset_creates_in_order_and_recreates_a_deleted_pod(self):
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+               "spec": {"replicas": 3, "serviceName": "web",
+                        "selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"terminationGracePeriodSeconds": 1,
+                                              "containers": [{"name": "c", "image": IMAGE}]}}}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(sts))
+        # In every snapshot, web-(i+1) exists only once web-i is Running and Ready.
+        seen = []
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            by_name = {p["metadata"]["name"]: p for p in self.pods("app=web")}
+            for name in by_name:
+                if name not in seen:
+                    seen.append(name)
+            for i in (1, 2):
+                if f"web-{i}" in by_name:
+                    self.assertIn(f"web-{i - 1}", by_name)
+                    self.assertTrue(self.ready(by_name[f"web-{i - 1}"]),
+                                    f"web-{i} exists while web-{i - 1} is not ready")
+            if len(by_name) == 3 and all(self.ready(p) for p in by_name.values()):
+                break
+            time.sleep(0.1)
+        self.assertEqual(seen, ["web-0", "web-1", "web-2"])
+        web1 = self.get_json("pod", "web-1")
+        self.assertEqual(web1["spec"]["hostname"], "web-1")
+        self.assertEqual(web1["spec"]["subdomain"], "web")
+        self.assertEqual(web1["metadata"]["labels"]["statefulset.kubernetes.io/pod-name"], "web-1")
+        self.assertEqual(web1["metadata"]["labels"]["apps.kubernetes.io/pod-index"], "1")
+        self.kubectl("rollout", "status", "sts/web", "--timeout=60s")
+
+        self.kubectl("delete", "pod", "web-1", "--wait=false")
+
+        def back():
+            pods = {p["metadata"]["name"]: p for p in self.pods("app=web")}
+            p = pods.get("web-1")
+            return p and p["metadata"]["uid"] != web1["metadata"]["uid"] and self.ready(p)
+        self.wait(back, "web-1 comes back, Running and Ready")
+        self.wait(lambda: self.get_json("sts", "web").get("status", {}).get("readyReplicas") == 3,
+                  "the StatefulSet counts 3 ready replicas")
+
+    def test_statefulset_claims_one_pvc_per_ordinal_kept_across_pod_deletion(self):
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+               "spec": {"replicas": 3, "serviceName": "db", "podManagementPolicy": "Parallel",
+                        "selector": {"matchLabels": {"app": "db"}},
+                        "template": {"metadata": {"labels": {"app": "db"}},
+                                     "spec": {"terminationGracePeriodSeconds": 1,
+                                              "containers": [{"name": "c", "image": IMAGE,
+                                                              "volumeMounts": [{
+                                                                  "name": "data",
+                                                                  "mountPath": "/data"}]}]}},
+                        "volumeClaimTemplates": [{
+                            "metadata": {"name": "data"},
+                            "spec": {"accessModes": ["ReadWriteOnce"],
+                                     "resources": {"requests": {"storage": "1Mi"}}}}]}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(sts))
+        want = {"data-db-0", "data-db-1", "data-db-2"}
+
+        def claims():
+            return {c["metadata"]["name"]: c["metadata"]["uid"]
+                    for c in self.get_json("pvc", "-l", "app=db")["items"]}
+        self.wait(lambda: set(claims()) == want, f"claims {want}")
+        self.wait(lambda: len(self.pods("app=db")) == 3, "pods db-0..2")
+        for p in self.pods("app=db"):
+            name = p["metadata"]["name"]
+            vols = {v["name"]: v for v in p["spec"]["volumes"]}
+            self.assertEqual(vols["data"]["persistentVolumeClaim"]["claimName"], "data-" + name)
+        before = claims()
+        db1 = self.get_json("pod", "db-1")
+        self.kubectl("delete", "pod", "db-1", "--wait=false")
+
+        def back():
+            pods = {p["metadata"]["name"]: p for p in self.pods("app=db")}
+            p = pods.get("db-1")
+            return p and p["metadata"]["uid"] != db1["metadata"]["uid"]
+        self.wait(back, "db-1 comes back")
+        db1 = self.get_json("pod", "db-1")
+        vols = {v["name"]: v for v in db1["spec"]["volumes"]}
+        self.assertEqual(vols["data"]["persistentVolumeClaim"]["claimName"], "data-db-1")
+        self.assertEqual(claims(), before)  # the same claims, not new ones
+
+
+if __name__ == "__main__":
+    unittest.main()
