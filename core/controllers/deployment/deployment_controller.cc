@@ -324,8 +324,10 @@ bool DeploymentController::Scale(State& s, client::Object& rs, std::int64_t repl
   std::string desired = std::to_string(s.Replicas());
   std::string max = std::to_string(s.Replicas() + limits.max_surge);
   json::object& ann = api::ChildObject(api::ChildObject(rs, "metadata"), "annotations");
+  std::int64_t min_ready = api::GetInt(s.d, "spec.minReadySeconds").value_or(0);
   if (SpecReplicas(rs) == replicas && Annotation(ann, kDesiredReplicasAnnotation) == desired &&
-      Annotation(ann, kMaxReplicasAnnotation) == max) {
+      Annotation(ann, kMaxReplicasAnnotation) == max &&
+      api::GetInt(rs, "spec.minReadySeconds").value_or(0) == min_ready) {
     return true;
   }
   client::Object copy = rs;
@@ -333,6 +335,7 @@ bool DeploymentController::Scale(State& s, client::Object& rs, std::int64_t repl
   cann[kDesiredReplicasAnnotation] = desired;
   cann[kMaxReplicasAnnotation] = max;
   api::ChildObject(copy, "spec")["replicas"] = replicas;
+  api::ChildObject(copy, "spec")["minReadySeconds"] = min_ready;  // follows the deployment
   auto r = client_.Update(ReplicaSetKind(), copy);
   if (!r.ok()) {
     if (r.error().code != 409) {
