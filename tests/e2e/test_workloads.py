@@ -55,6 +55,11 @@ class WorkloadsTest(unittest.TestCase):
             out.append(p)
         return out
 
+    @staticmethod
+    def ready(pod):
+        return any(c["type"] == "Ready" and c["status"] == "True"
+                   for c in pod.get("status", {}).get("conditions", []))
+
     def wait(self, what, pred, timeout=90):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -89,6 +94,14 @@ class WorkloadsTest(unittest.TestCase):
 
         # A new image rolls out.
         self.kubectl("set", "image", "deployment/web", "web=nginx:1.26")
+        # Throughout the rollout, at most maxUnavailable (1) of the 5 pods is not ready.
+        deadline, fewest = time.time() + 90, 5
+        while time.time() < deadline:
+            fewest = min(fewest, len([p for p in self.running() if self.ready(p)]))
+            if len(self.running("nginx:1.26")) == 5 and len(self.running()) == 5:
+                break
+            time.sleep(0.1)
+        self.assertGreaterEqual(fewest, 4)
         out, err = self.rollout_status()
         self.assertIn("successfully rolled out", out, err)
         self.wait("5 new pods and no old ones",

@@ -467,6 +467,8 @@ bool DeploymentController::UpdateStatus(State& s) {
   std::int64_t available =
       s.Sum([](const client::Object& rs) { return StatusInt(rs, "availableReplicas"); });
   std::int64_t generation = api::GetInt(s.d, "metadata.generation").value_or(0);
+  // Kubernetes counts the unavailable against the pods the ReplicaSets want.
+  std::int64_t wanted = s.Sum(SpecReplicas);
   const json::object* old_status = api::FindObject(s.d, "status");
 
   // Progress since the last status: more updated, ready or available pods, fewer old ones.
@@ -528,7 +530,7 @@ bool DeploymentController::UpdateStatus(State& s) {
                       {"updatedReplicas", updated},
                       {"readyReplicas", ready},
                       {"availableReplicas", available},
-                      {"unavailableReplicas", std::max<std::int64_t>(0, replicas - available)},
+                      {"unavailableReplicas", std::max<std::int64_t>(0, wanted - available)},
                       {"conditions", std::move(conditions)}};
   if (old_status) {
     if (const json::value* c = old_status->if_contains("collisionCount")) {
