@@ -52,6 +52,15 @@ bool HasNamespaceFinalizers(const json::object& ns) {
   return f && f->is_array() && !f->as_array().empty();
 }
 
+void AddFinalizer(json::object& meta, std::string_view finalizer) {
+  json::value& f = meta["finalizers"];
+  if (!f.is_array()) f = json::array();
+  for (const auto& v : f.as_array()) {
+    if (v.is_string() && v.as_string() == finalizer) return;
+  }
+  f.as_array().emplace_back(finalizer);
+}
+
 // An object being deleted whose last obstacle is gone: finalizers (and, for a namespace, its
 // spec.finalizers) are empty, and a pod's grace period has been cut to zero by its node.
 bool DeletionComplete(const Kind& kind, const json::object& obj) {
@@ -537,6 +546,12 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
       graceful = bound && grace > 0 && phase != "Succeeded" && phase != "Failed";
     }
     bool namespace_finalizers = kind.kind == "Namespace" && HasNamespaceFinalizers(obj);
+    // Orphan and Foreground propagation leave the rest to the garbage collector, which removes
+    // the finalizer once the dependents are orphaned or gone.
+    if (Str(meta, "deletionTimestamp").empty()) {
+      if (options.propagation_policy == "Orphan") AddFinalizer(meta, "orphan");
+      if (options.propagation_policy == "Foreground") AddFinalizer(meta, "foregroundDeletion");
+    }
 
     if (!graceful && !HasFinalizers(obj) && !namespace_finalizers) {
       auto done = DeleteNow(kind, ns, name, kv->mod_revision, std::move(obj), options.dry_run);

@@ -45,7 +45,9 @@ struct DeleteOptions {
   std::optional<std::int64_t> grace_period_seconds;
   std::string precondition_uid;
   std::string precondition_resource_version;
-  std::string propagation_policy;  // accepted; dependents are the garbage collector's job
+  // "Orphan" / "Foreground" add the orphan / foregroundDeletion finalizer for the garbage
+  // collector; "Background" (or "") leaves dependents to it after the owner is gone.
+  std::string propagation_policy;
   bool dry_run = false;
 };
 

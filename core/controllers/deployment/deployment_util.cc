@@ -1,0 +1,125 @@
+#include "core/controllers/deployment/deployment_util.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "core/api/json_fields.h"
+
+namespace skiff::controllers {
+namespace json = boost::json;
+
+namespace {
+
+// JSON with object keys sorted, so equal templates hash alike however their keys are ordered.
+void Canonical(const json::value& v, std::string& out) {
+  if (v.is_object()) {
+    std::vector<std::string_view> keys;
+    for (const auto& [k, _] : v.get_object()) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    out += '{';
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (i) out += ',';
+      out += json::serialize(json::value(keys[i]));
+      out += ':';
+      Canonical(v.get_object().at(keys[i]), out);
+    }
+    out += '}';
+  } else if (v.is_array()) {
+    out += '[';
+    bool first = true;
+    for (const auto& e : v.get_array()) {
+      if (!first) out += ',';
+      first = false;
+      Canonical(e, out);
+    }
+    out += ']';
+  } else {
+    out += json::serialize(v);
+  }
+}
+
+}  // namespace
+
+std::string PodTemplateHash(const json::object& tmpl, std::int64_t collision_count) {
+  std::string text;
+  Canonical(json::value(TemplateWithoutHash(tmpl)), text);
+  if (collision_count > 0) text += std::to_string(collision_count);
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  // Kubernetes' name-safe alphabet (no vowels, no look-alikes), one letter per decimal digit.
+  static constexpr std::string_view kAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+  std::string out;
+  for (char d : std::to_string(h))
+    out += kAlphabet[static_cast<unsigned char>(d) % kAlphabet.size()];
+  return out;
+}
+
+json::object TemplateWithoutHash(const json::object& tmpl) {
+  json::object t = tmpl;
+  if (json::value* m = t.if_contains("metadata"); m && m->is_object()) {
+    if (json::value* l = m->get_object().if_contains("labels"); l && l->is_object()) {
+      l->get_object().erase(kPodTemplateHashLabel);
+      if (l->get_object().empty()) m->get_object().erase("labels");
+    }
+  }
+  return t;
+}
+
+bool TemplateMatches(const client::Object& rs, const client::Object& deployment) {
+  const json::object* a = api::FindObject(rs, "spec.template");
+  const json::object* b = api::FindObject(deployment, "spec.template");
+  if (!a || !b) return false;
+  return api::JsonEqual(json::value(TemplateWithoutHash(*a)), json::value(TemplateWithoutHash(*b)));
+}
+
+std::int64_t Revision(const client::Object& obj) {
+  const json::object* ann = api::FindObject(obj, "metadata.annotations");
+  if (!ann) return 0;
+  const json::value* v = ann->if_contains(kRevisionAnnotation);
+  if (!v || !v->is_string()) return 0;
+  try {
+    return std::stoll(std::string(v->as_string()));
+  } catch (...) {
+    return 0;
+  }
+}
+
+std::int64_t ScaledValue(const json::value* v, std::int64_t total, bool round_up) {
+  if (!v || v->is_null()) return 0;
+  if (auto i = api::AsInt(*v)) return *i;
+  if (!v->is_string()) return 0;
+  std::string_view s = v->get_string();
+  if (s.empty() || s.back() != '%') return 0;
+  std::int64_t pct = 0;
+  try {
+    pct = std::stoll(std::string(s.substr(0, s.size() - 1)));
+  } catch (...) {
+    return 0;
+  }
+  // Integer arithmetic: round up or down exactly.
+  std::int64_t num = pct * total;
+  return round_up ? (num + 99) / 100 : num / 100;
+}
+
+RollingLimits Limits(const client::Object& deployment) {
+  std::int64_t replicas = api::GetInt(deployment, "spec.replicas").value_or(1);
+  RollingLimits l;
+  if (api::GetString(deployment, "spec.strategy.type") == "Recreate") return l;
+  const json::object* ru = api::FindObject(deployment, "spec.strategy.rollingUpdate");
+  const json::value* surge = ru ? ru->if_contains("maxSurge") : nullptr;
+  const json::value* unavail = ru ? ru->if_contains("maxUnavailable") : nullptr;
+  json::value default_pct("25%");
+  l.max_surge = ScaledValue(surge ? surge : &default_pct, replicas, true);
+  l.max_unavailable = ScaledValue(unavail ? unavail : &default_pct, replicas, false);
+  if (l.max_surge == 0 && l.max_unavailable == 0) l.max_unavailable = 1;
+  l.max_unavailable = std::min(l.max_unavailable, replicas);
+  return l;
+}
+
+}  // namespace skiff::controllers

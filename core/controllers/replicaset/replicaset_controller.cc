@@ -1,0 +1,277 @@
+#include "core/controllers/replicaset/replicaset_controller.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/api/json_fields.h"
+#include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/pod_status.h"
+#include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/workload_selector.h"
+#include "core/controllers/replicaset/pod_ranking.h"
+
+namespace skiff::controllers {
+namespace json = boost::json;
+
+namespace {
+
+std::string OwnerIndex(std::string_view uid) { return "owner/" + std::string(uid); }
+std::string OrphanIndex(std::string_view ns) { return "orphan/" + std::string(ns); }
+
+std::vector<std::string> IndexPod(const client::Object& pod) {
+  if (auto ref = ControllerRef(pod)) return {OwnerIndex(ref->uid)};
+  return {OrphanIndex(api::GetString(pod, "metadata.namespace"))};
+}
+
+bool Deleting(const client::Object& o) {
+  return !api::GetString(o, "metadata.deletionTimestamp").empty();
+}
+
+// Every label of the template is on the pod.
+bool FullyLabeled(const client::Object& pod, const client::Object& rs) {
+  const json::object* want = api::FindObject(rs, "spec.template.metadata.labels");
+  if (!want) return true;
+  const json::object* have = api::FindObject(pod, "metadata.labels");
+  for (const auto& [k, v] : *want) {
+    if (!have) return false;
+    const json::value* h = have->if_contains(k);
+    if (!h || *h != v) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ReplicaSetController::ReplicaSetController(client::Client& client, const api::Kind& kind,
+                                           int workers)
+    : client_(client),
+      kind_(kind),
+      workers_(workers),
+      pod_index_(IndexPod),
+      sets_(client, kind, "", {},
+            client::InformerHandlers{
+                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+                [this](const client::Object&, const client::Object& o) {
+                  queue_.Add(client::ObjectKey(o));
+                },
+                [this](const client::Object& o) {
+                  expectations_.Forget(client::ObjectKey(o));
+                  queue_.Add(client::ObjectKey(o));
+                }}),
+      pods_(client, PodKind(), "", {},
+            client::InformerHandlers{
+                [this](const client::Object& o) { OnPodAdd(o); },
+                [this](const client::Object& a, const client::Object& b) { OnPodUpdate(a, b); },
+                [this](const client::Object& o) { OnPodDelete(o); }}),
+      runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
+
+ReplicaSetController::~ReplicaSetController() { runner_.Stop(); }
+
+void ReplicaSetController::Start() {
+  pods_.Start();
+  sets_.Start();
+  runner_.Start(workers_);
+}
+
+bool ReplicaSetController::WaitForSync(std::chrono::milliseconds timeout) {
+  return pods_.WaitForSync(timeout) && sets_.WaitForSync(timeout);
+}
+
+std::optional<std::string> ReplicaSetController::OwnerKey(const client::Object& pod) const {
+  auto ref = ControllerRef(pod);
+  if (!ref || ref->kind != kind_.kind) return std::nullopt;
+  std::string_view ns = api::GetString(pod, "metadata.namespace");
+  auto rs = sets_.Get(ns, ref->name);
+  if (!rs || api::GetString(*rs, "metadata.uid") != ref->uid) return std::nullopt;
+  return std::string(ns) + "/" + ref->name;
+}
+
+void ReplicaSetController::EnqueueMatching(const client::Object& pod) {
+  std::string_view ns = api::GetString(pod, "metadata.namespace");
+  const json::value* labels = api::FindPath(pod, "metadata.labels");
+  for (const auto& rs : sets_.List()) {
+    if (api::GetString(rs, "metadata.namespace") != ns) continue;
+    auto sel = WorkloadSelector(rs, kind_);
+    if (sel && sel->Matches(labels)) queue_.Add(client::ObjectKey(rs));
+  }
+}
+
+void ReplicaSetController::OnPodAdd(const client::Object& pod) {
+  pod_index_.Upsert(pod);
+  if (auto key = OwnerKey(pod)) {
+    if (Deleting(pod)) {
+      expectations_.DeletionObserved(*key, std::string(api::GetString(pod, "metadata.uid")));
+    } else {
+      expectations_.CreationObserved(*key);
+    }
+    queue_.Add(*key);
+  } else if (!ControllerRef(pod)) {
+    EnqueueMatching(pod);
+  }
+}
+
+void ReplicaSetController::OnPodUpdate(const client::Object& old_pod, const client::Object& pod) {
+  pod_index_.Upsert(pod);
+  auto key = OwnerKey(pod);
+  if (key && Deleting(pod) && !Deleting(old_pod)) {
+    expectations_.DeletionObserved(*key, std::string(api::GetString(pod, "metadata.uid")));
+  }
+  auto old_ref = ControllerRef(old_pod);
+  auto new_ref = ControllerRef(pod);
+  if (old_ref && (!new_ref || new_ref->uid != old_ref->uid)) {
+    if (auto old_key = OwnerKey(old_pod)) queue_.Add(*old_key);
+  }
+  if (key) {
+    queue_.Add(*key);
+    // A pod that just turned ready becomes available minReadySeconds later.
+    if (!IsPodReady(old_pod) && IsPodReady(pod)) {
+      auto [ns, name] = SplitKey(*key);
+      if (auto rs = sets_.Get(ns, name)) {
+        auto min_ready = api::GetInt(*rs, "spec.minReadySeconds").value_or(0);
+        if (min_ready > 0) queue_.AddAfter(*key, std::chrono::seconds(min_ready + 1));
+      }
+    }
+  } else if (!new_ref) {
+    EnqueueMatching(pod);
+  }
+}
+
+void ReplicaSetController::OnPodDelete(const client::Object& pod) {
+  pod_index_.Remove(pod);
+  if (auto key = OwnerKey(pod)) {
+    expectations_.DeletionObserved(*key, std::string(api::GetString(pod, "metadata.uid")));
+    queue_.Add(*key);
+  }
+}
+
+bool ReplicaSetController::Sync(const std::string& key) {
+  auto [ns, name] = SplitKey(key);
+  auto cached = sets_.Get(ns, name);
+  if (!cached) {
+    expectations_.Forget(key);
+    return true;
+  }
+  const client::Object& rs = *cached;
+  std::string uid(api::GetString(rs, "metadata.uid"));
+  auto selector = WorkloadSelector(rs, kind_);
+  bool needs_sync = expectations_.Satisfied(key);
+  bool ok = true;
+
+  // Claim: keep owned pods that still match, release the others, adopt matching orphans.
+  std::vector<client::Object> owned;
+  for (auto& pod : GetAll(pods_, pod_index_.Keys(OwnerIndex(uid)))) {
+    if (selector && selector->Matches(api::FindPath(pod, "metadata.labels"))) {
+      owned.push_back(std::move(pod));
+    } else if (!Deleting(pod)) {
+      auto r = Release(client_, PodKind(), pod, uid);
+      if (!r.ok() && r.error().code != 404) ok = false;
+    }
+  }
+  if (selector && !Deleting(rs)) {
+    bool checked = false;
+    for (auto& pod : GetAll(pods_, pod_index_.Keys(OrphanIndex(ns)))) {
+      if (Deleting(pod) || !selector->Matches(api::FindPath(pod, "metadata.labels"))) continue;
+      if (!checked) {  // adopt only for a live, current owner
+        auto fresh = client_.Get(kind_, ns, name);
+        if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || Deleting(*fresh)) break;
+        checked = true;
+      }
+      auto r = Adopt(client_, PodKind(), pod, rs, kind_);
+      if (r.ok()) {
+        owned.push_back(std::move(r.value()));
+      } else if (r.error().code != 404) {
+        ok = false;
+      }
+    }
+  }
+
+  std::vector<client::Object> active;
+  for (auto& p : owned) {
+    if (IsPodActive(p)) active.push_back(std::move(p));
+  }
+
+  std::int64_t replicas = api::GetInt(rs, "spec.replicas").value_or(1);
+  if (needs_sync && !Deleting(rs)) {
+    std::int64_t diff = static_cast<std::int64_t>(active.size()) - replicas;
+    if (diff < 0) {
+      int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
+      expectations_.Expect(key, n, {});
+      const json::object* tmpl = api::FindObject(rs, "spec.template");
+      json::object empty;
+      // Slow start: batches of 1, 2, 4, ... so a failing template costs one call, not n.
+      int created = 0;
+      for (int batch = 1; created < n; batch *= 2) {
+        int this_batch = std::min(batch, n - created);
+        int failed = 0;
+        for (int i = 0; i < this_batch; ++i) {
+          auto r = CreatePodFromTemplate(client_, tmpl ? *tmpl : empty, rs, kind_);
+          if (!r.ok()) {
+            ++failed;
+            expectations_.CreationObserved(key);
+            spdlog::warn("{} {}: create pod: {}", kind_.kind, key, r.error().message);
+          }
+        }
+        created += this_batch;
+        if (failed > 0) {
+          for (int i = created; i < n; ++i) expectations_.CreationObserved(key);
+          ok = false;
+          break;
+        }
+      }
+    } else if (diff > 0) {
+      SortForDeletion(active);
+      std::int64_t n = std::min<std::int64_t>(diff, kBurst);
+      std::vector<std::string> uids;
+      for (std::int64_t i = 0; i < n; ++i) {
+        uids.emplace_back(api::GetString(active[i], "metadata.uid"));
+      }
+      expectations_.Expect(key, 0, uids);
+      for (std::int64_t i = 0; i < n; ++i) {
+        auto r = client_.Delete(PodKind(), ns, api::GetString(active[i], "metadata.name"));
+        if (!r.ok()) {
+          expectations_.DeletionObserved(key, uids[i]);
+          if (r.error().code != 404) {
+            ok = false;
+            spdlog::warn("{} {}: delete pod: {}", kind_.kind, key, r.error().message);
+          }
+        }
+      }
+    }
+  }
+
+  // Status.
+  std::int64_t min_ready = api::GetInt(rs, "spec.minReadySeconds").value_or(0);
+  auto now = std::chrono::system_clock::now();
+  std::int64_t fully = 0, ready = 0, available = 0;
+  for (const auto& p : active) {
+    if (FullyLabeled(p, rs)) ++fully;
+    if (IsPodReady(p)) ++ready;
+    if (IsPodAvailable(p, min_ready, now)) ++available;
+  }
+  json::object status{{"replicas", static_cast<std::int64_t>(active.size())},
+                      {"fullyLabeledReplicas", fully},
+                      {"readyReplicas", ready},
+                      {"availableReplicas", available},
+                      {"observedGeneration", api::GetInt(rs, "metadata.generation").value_or(0)}};
+  bool changed = false;
+  const json::object* old = api::FindObject(rs, "status");
+  for (const auto& [k, v] : status) {
+    const json::value* o = old ? old->if_contains(k) : nullptr;
+    if (!o || !api::JsonEqual(*o, v)) changed = true;
+  }
+  if (changed) {
+    auto r = client_.Patch(kind_, ns, name, client::PatchType::kMerge,
+                           json::value{{"status", status}}, true);
+    if (!r.ok() && r.error().code != 404) {
+      spdlog::warn("{} {}: status: {}", kind_.kind, key, r.error().message);
+      ok = false;
+    }
+  }
+  if (min_ready > 0 && ready > available) {
+    queue_.AddAfter(key, std::chrono::seconds(1));
+  }
+  return ok;
+}
+
+}  // namespace skiff::controllers
