@@ -372,6 +372,12 @@ ApiResult<Object> ObjectRegistry::Patch(const Kind& kind, std::string_view ns,
           return ApiError::BadRequest(patched.status().message());
         }
         if (!patched->is_object()) return ApiError::BadRequest("the patch result is not an object");
+        // A patch that does not set resourceVersion is not pinned to one: it is retried on a
+        // concurrent write (a controller's status update must not fail `kubectl scale`).
+        json::object& meta = Meta(patched->as_object());
+        if (Str(meta, "resourceVersion") == MetaStr(current, "resourceVersion")) {
+          meta.erase("resourceVersion");
+        }
         return std::move(patched->as_object());
       });
 }
