@@ -166,6 +166,21 @@ bool ParseContinue(std::string_view token, std::string_view prefix, store::Revis
 
 }  // namespace
 
+// The patch itself sets metadata.resourceVersion (an optimistic-concurrency precondition).
+bool PatchPinsVersion(PatchType type, const json::value& patch) {
+  if (type == PatchType::kJson) {
+    if (!patch.is_array()) return false;
+    for (const auto& op : patch.as_array()) {
+      if (op.is_object() && Str(op.as_object(), "path") == "/metadata/resourceVersion") return true;
+    }
+    return false;
+  }
+  if (!patch.is_object()) return false;
+  const json::object* m = Obj(patch.as_object(), "metadata");
+  const json::value* rv = m ? m->if_contains("resourceVersion") : nullptr;
+  return rv && !rv->is_null();
+}
+
 ObjectRegistry::ObjectRegistry(store::Store& store, const api::KindRegistry& kinds)
     : store_(store), kinds_(kinds) {}
 
@@ -372,12 +387,9 @@ ApiResult<Object> ObjectRegistry::Patch(const Kind& kind, std::string_view ns,
           return ApiError::BadRequest(patched.status().message());
         }
         if (!patched->is_object()) return ApiError::BadRequest("the patch result is not an object");
-        // A patch that does not set resourceVersion is not pinned to one: it is retried on a
-        // concurrent write (a controller's status update must not fail `kubectl scale`).
-        json::object& meta = Meta(patched->as_object());
-        if (Str(meta, "resourceVersion") == MetaStr(current, "resourceVersion")) {
-          meta.erase("resourceVersion");
-        }
+        // The version the patch result inherits from `current` pins nothing: a patch that does
+        // not name a resourceVersion is retried on a concurrent write, as in Kubernetes.
+        if (!PatchPinsVersion(type, patch)) Meta(patched->as_object()).erase("resourceVersion");
         return std::move(patched->as_object());
       });
 }

@@ -23,6 +23,9 @@ namespace skiff::apiserver {
 
 enum class Subresource { kNone, kStatus };
 enum class PatchType { kMerge, kJson, kStrategic };
+// The patch itself sets metadata.resourceVersion (a precondition); otherwise a patch is
+// retried on a concurrent write, as in Kubernetes.
+bool PatchPinsVersion(PatchType type, const boost::json::value& patch);
 
 struct WriteOptions {
   bool dry_run = false;

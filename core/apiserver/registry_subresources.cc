@@ -178,6 +178,7 @@ ApiResult<Object> ObjectRegistry::PatchScale(const Kind& kind, std::string_view 
                                                          : api::ApplyMergePatch(target, patch);
   if (!patched.ok()) return ApiError::BadRequest(patched.status().message());
   if (!patched->is_object()) return ApiError::BadRequest("the patch result is not an object");
+  if (!PatchPinsVersion(type, patch)) Meta(patched->as_object()).erase("resourceVersion");
   return UpdateScale(kind, ns, name, patched->as_object(), options);
 }
 

@@ -17,7 +17,10 @@
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
 #include "core/controllers/daemonset/daemonset_controller.h"  // sets branch
+#include "core/controllers/deployment/deployment_controller.h"
+#include "core/controllers/garbagecollector/garbage_collector.h"
 #include "core/controllers/namespace/namespace_controller.h"
+#include "core/controllers/replicaset/replicaset_controller.h"
 #include "core/controllers/statefulset/statefulset_controller.h"  // sets branch
 #include "core/scheduler/scheduler.h"  // scheduler: started in-process unless --no-scheduler
 #include "core/store/sqlite_store.h"
@@ -113,6 +116,17 @@ int RunServer(const ServerOptions& opts) {
   auto client = client::NewInProcessClient(registry);
   controllers::NamespaceController namespaces(*client);
   namespaces.Start();
+  // Workload controllers (apps branch).
+  controllers::GarbageCollector garbage_collector(*client);
+  garbage_collector.Start();
+  controllers::ReplicaSetController replicasets(
+      *client, *api::KindRegistry::Builtin().ByResource("apps", "v1", "replicasets"));
+  replicasets.Start();
+  controllers::ReplicaSetController replication_controllers(
+      *client, *api::KindRegistry::Builtin().ByResource("", "v1", "replicationcontrollers"));
+  replication_controllers.Start();
+  controllers::DeploymentController deployments(*client);
+  deployments.Start();
   // Scheduler (owned by the scheduler branch): in-process client, default config.
   std::unique_ptr<scheduler::Scheduler> pod_scheduler;
   if (!opts.no_scheduler) {

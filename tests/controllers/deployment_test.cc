@@ -54,6 +54,10 @@ TEST(DeploymentUtilTest, TemplateHashIgnoresKeyOrderAndHashLabel) {
                            "metadata":{"labels":{"tier":"y","app":"x","pod-template-hash":"q"}}})")
                .as_object();
   EXPECT_EQ(PodTemplateHash(a, 0), PodTemplateHash(b, 0));
+  b["metadata"].as_object()["creationTimestamp"] = nullptr;  // null is absent
+  EXPECT_EQ(PodTemplateHash(a, 0), PodTemplateHash(b, 0));
+  EXPECT_TRUE(TemplateMatches(client::Object{{"spec", {{"template", a}}}},
+                              client::Object{{"spec", {{"template", b}}}}));
   EXPECT_NE(PodTemplateHash(a, 0), PodTemplateHash(a, 1));
   auto c = a;
   c["spec"].as_object()["containers"].as_array()[0].as_object()["image"] = "j";
@@ -224,6 +228,7 @@ TEST_F(DeploymentTest, RollingUpdateRespectsSurgeAndUnavailableThenUndo) {
   auto old = cluster_.client().Get(rs_kind_, "default", old_rs);
   ASSERT_TRUE(old.ok());
   json::object tmpl = TemplateWithoutHash(*api::FindObject(*old, "spec.template"));
+  tmpl["metadata"].as_object()["creationTimestamp"] = nullptr;  // as kubectl sends it
   auto r = cluster_.client().Patch(
       deploy_kind_, "default", "web", client::PatchType::kJson,
       json::array{json::object{{"op", "replace"}, {"path", "/spec/template"}, {"value", tmpl}}});

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/controllers/replicaset/replicaset_controller.h"
 #include "tests/controllers/test_cluster.h"
 
 namespace skiff::controllers {
@@ -150,6 +151,37 @@ TEST_F(GarbageCollectorTest, DanglingReferences) {
         return false;
       },
       500ms));
+}
+
+TEST_F(GarbageCollectorTest, ForegroundReplicaSetGoesAfterItsPods) {
+  ReplicaSetController rsc(cluster_.client(), KindOf("apps", "replicasets"));
+  rsc.Start();
+  ASSERT_TRUE(rsc.WaitForSync(5s));
+  const api::Kind& rs_kind = KindOf("apps", "replicasets");
+  json::object tmpl{
+      {"metadata", {{"labels", {{"app", "fg"}}}}},
+      {"spec", {{"containers", json::array{json::object{{"name", "c"}, {"image", "nginx"}}}}}}};
+  auto rs =
+      cluster_.client().Create(rs_kind, "default",
+                               client::Object{{"metadata", {{"name", "fg"}}},
+                                              {"spec",
+                                               {{"replicas", 3},
+                                                {"selector", {{"matchLabels", {{"app", "fg"}}}}},
+                                                {"template", tmpl}}}});
+  ASSERT_TRUE(rs.ok()) << rs.error().message;
+  ASSERT_TRUE(Eventually([&] { return cluster_.Pods("app=fg").size() == 3; }));
+  client::DeleteOptions opts;
+  opts.propagation_policy = "Foreground";
+  ASSERT_TRUE(cluster_.client().Delete(rs_kind, "default", "fg", opts).ok());
+  // The ReplicaSet is there as long as any pod is, and no pod is recreated meanwhile.
+  bool early = false;
+  ASSERT_TRUE(Eventually([&] {
+    bool rs_gone = !cluster_.client().Get(rs_kind, "default", "fg").ok();
+    std::size_t pods = cluster_.Pods("app=fg").size();
+    if (rs_gone && pods > 0) early = true;
+    return rs_gone && pods == 0;
+  }));
+  EXPECT_FALSE(early);
 }
 
 }  // namespace

@@ -324,8 +324,10 @@ bool DeploymentController::Scale(State& s, client::Object& rs, std::int64_t repl
   std::string desired = std::to_string(s.Replicas());
   std::string max = std::to_string(s.Replicas() + limits.max_surge);
   json::object& ann = api::ChildObject(api::ChildObject(rs, "metadata"), "annotations");
+  std::int64_t min_ready = api::GetInt(s.d, "spec.minReadySeconds").value_or(0);
   if (SpecReplicas(rs) == replicas && Annotation(ann, kDesiredReplicasAnnotation) == desired &&
-      Annotation(ann, kMaxReplicasAnnotation) == max) {
+      Annotation(ann, kMaxReplicasAnnotation) == max &&
+      api::GetInt(rs, "spec.minReadySeconds").value_or(0) == min_ready) {
     return true;
   }
   client::Object copy = rs;
@@ -333,6 +335,7 @@ bool DeploymentController::Scale(State& s, client::Object& rs, std::int64_t repl
   cann[kDesiredReplicasAnnotation] = desired;
   cann[kMaxReplicasAnnotation] = max;
   api::ChildObject(copy, "spec")["replicas"] = replicas;
+  api::ChildObject(copy, "spec")["minReadySeconds"] = min_ready;  // follows the deployment
   auto r = client_.Update(ReplicaSetKind(), copy);
   if (!r.ok()) {
     if (r.error().code != 409) {
@@ -464,6 +467,8 @@ bool DeploymentController::UpdateStatus(State& s) {
   std::int64_t available =
       s.Sum([](const client::Object& rs) { return StatusInt(rs, "availableReplicas"); });
   std::int64_t generation = api::GetInt(s.d, "metadata.generation").value_or(0);
+  // Kubernetes counts the unavailable against the pods the ReplicaSets want.
+  std::int64_t wanted = s.Sum(SpecReplicas);
   const json::object* old_status = api::FindObject(s.d, "status");
 
   // Progress since the last status: more updated, ready or available pods, fewer old ones.
@@ -525,7 +530,7 @@ bool DeploymentController::UpdateStatus(State& s) {
                       {"updatedReplicas", updated},
                       {"readyReplicas", ready},
                       {"availableReplicas", available},
-                      {"unavailableReplicas", std::max<std::int64_t>(0, replicas - available)},
+                      {"unavailableReplicas", std::max<std::int64_t>(0, wanted - available)},
                       {"conditions", std::move(conditions)}};
   if (old_status) {
     if (const json::value* c = old_status->if_contains("collisionCount")) {

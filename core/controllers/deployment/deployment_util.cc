@@ -41,6 +41,24 @@ void Canonical(const json::value& v, std::string& out) {
   }
 }
 
+// Null members removed, as decoding into Kubernetes' Go types does (`kubectl rollout undo`
+// sends the template with "creationTimestamp": null).
+void DropNulls(json::value& v) {
+  if (v.is_object()) {
+    json::object& o = v.get_object();
+    for (auto it = o.begin(); it != o.end();) {
+      if (it->value().is_null()) {
+        it = o.erase(it);
+      } else {
+        DropNulls(it->value());
+        ++it;
+      }
+    }
+  } else if (v.is_array()) {
+    for (auto& e : v.get_array()) DropNulls(e);
+  }
+}
+
 }  // namespace
 
 std::string PodTemplateHash(const json::object& tmpl, std::int64_t collision_count) {
@@ -61,7 +79,9 @@ std::string PodTemplateHash(const json::object& tmpl, std::int64_t collision_cou
 }
 
 json::object TemplateWithoutHash(const json::object& tmpl) {
-  json::object t = tmpl;
+  json::value v = tmpl;
+  DropNulls(v);
+  json::object t = std::move(v.get_object());
   if (json::value* m = t.if_contains("metadata"); m && m->is_object()) {
     if (json::value* l = m->get_object().if_contains("labels"); l && l->is_object()) {
       l->get_object().erase(kPodTemplateHashLabel);

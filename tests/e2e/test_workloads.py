@@ -1,0 +1,133 @@
+"""Workload controllers end to end: `skiff server` with its scheduler and embedded agent (one
+node, the mock runtime), driven by the real kubectl. A Deployment becomes Running pods, scales,
+rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), and its
+ReplicaSets and pods are garbage-collected when it is deleted."""
+
+import json
+import time
+import unittest
+
+from harness import Server
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1", "kind": "Deployment",
+    "metadata": {"name": "web"},
+    "spec": {
+        "replicas": 3,
+        "selector": {"matchLabels": {"app": "web"}},
+        "strategy": {"type": "RollingUpdate",
+                     "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"terminationGracePeriodSeconds": 1,
+                     "containers": [{"name": "web", "image": "nginx:1.25"}]},
+        },
+    },
+}
+
+
+class WorkloadsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(extra_args=[]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.server.cleanup()
+
+    def kubectl(self, *args, **kw):
+        return self.server.kubectl(*args, **kw)[0]
+
+    def items(self, kind, selector="app=web"):
+        return json.loads(self.kubectl("get", kind, "-l", selector, "-o", "json"))["items"]
+
+    def running(self, image=None):
+        """The live pods of the deployment, Running (and of image, if given)."""
+        out = []
+        for p in self.items("pods"):
+            if p["metadata"].get("deletionTimestamp"):
+                continue
+            if p.get("status", {}).get("phase") != "Running":
+                continue
+            if image and p["spec"]["containers"][0]["image"] != image:
+                continue
+            out.append(p)
+        return out
+
+    @staticmethod
+    def ready(pod):
+        return any(c["type"] == "Ready" and c["status"] == "True"
+                   for c in pod.get("status", {}).get("conditions", []))
+
+    def wait(self, what, pred, timeout=90):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if pred():
+                return
+            time.sleep(0.2)
+        self.fail(f"timed out waiting for {what}\n"
+                  f"{self.kubectl('get', 'deploy,rs,pods', '-o', 'wide', check=False)}\n"
+                  f"{self.server.log()}")
+
+    def rollout_status(self):
+        r = self.server.kubectl("rollout", "status", "deployment/web", "--timeout=90s",
+                                check=False, timeout=120)
+        return r
+
+    def test_deployment_lifecycle(self):
+        self.kubectl("apply", "-f", "-", input=json.dumps(DEPLOYMENT))
+        self.wait("3 running pods", lambda: len(self.running("nginx:1.25")) == 3)
+        out, err = self.rollout_status()
+        self.assertIn("successfully rolled out", out, err)
+        rs = self.items("rs")
+        self.assertEqual(len(rs), 1)
+        hash_ = rs[0]["metadata"]["labels"]["pod-template-hash"]
+        self.assertEqual(rs[0]["metadata"]["name"], "web-" + hash_)
+        for p in self.running():
+            self.assertTrue(p["metadata"]["name"].startswith("web-" + hash_ + "-"))
+            self.assertTrue(p["spec"].get("nodeName"))
+
+        # Scale.
+        self.kubectl("scale", "deployment/web", "--replicas=5")
+        self.wait("5 running pods", lambda: len(self.running("nginx:1.25")) == 5)
+
+        # A new image rolls out.
+        self.kubectl("set", "image", "deployment/web", "web=nginx:1.26")
+        # Throughout the rollout, at most maxUnavailable (1) of the 5 pods is not ready.
+        deadline, fewest = time.time() + 90, 5
+        while time.time() < deadline:
+            fewest = min(fewest, len([p for p in self.running() if self.ready(p)]))
+            if len(self.running("nginx:1.26")) == 5 and len(self.running()) == 5:
+                break
+            time.sleep(0.1)
+        self.assertGreaterEqual(fewest, 4)
+        out, err = self.rollout_status()
+        self.assertIn("successfully rolled out", out, err)
+        self.wait("5 new pods and no old ones",
+                  lambda: len(self.running("nginx:1.26")) == 5 and len(self.running()) == 5)
+        history = self.kubectl("rollout", "history", "deployment/web")
+        self.assertRegex(history, r"(?m)^1\s")
+        self.assertRegex(history, r"(?m)^2\s")
+        deploy = json.loads(self.kubectl("get", "deployment", "web", "-o", "json"))
+        self.assertEqual(deploy["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+                         "2")
+        self.assertEqual(deploy["status"]["updatedReplicas"], 5)
+        self.assertEqual(deploy["status"]["availableReplicas"], 5)
+
+        # Back to the old image.
+        self.kubectl("rollout", "undo", "deployment/web")
+        out, err = self.rollout_status()
+        self.assertIn("successfully rolled out", out, err)
+        self.wait("5 pods of the old image again",
+                  lambda: len(self.running("nginx:1.25")) == 5 and len(self.running()) == 5)
+        self.assertEqual(len(self.items("rs")), 2)  # the old ReplicaSet came back
+
+        # Deleting the deployment removes its ReplicaSets and pods.
+        self.kubectl("delete", "deployment", "web", timeout=120)
+        self.wait("no ReplicaSets and no pods",
+                  lambda: not self.items("rs") and not self.items("pods"))
+
+
+if __name__ == "__main__":
+    unittest.main()
