@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
 
 from harness import SKIFF, Server, free_port
 
@@ -80,6 +81,10 @@ plugins:
             c.get("type") == "Ready" and c.get("status") == "True"
             for c in pod.get("status", {}).get("conditions", []))
 
+    def controller_log(self, word):
+        with open(self.server.log_path, errors="replace") as f:
+            return "".join(line for line in f if word in line)[-6000:]
+
     def add_hollow_nodes(self, base, count):
         log = open(os.path.join(self.work, base + ".log"), "ab")
         proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
@@ -124,6 +129,15 @@ plugins:
         out = self.kubectl("rollout", "status", "ds/logs", "--timeout=60s")
         self.assertIn("successfully rolled out", out)
 
+        # RollingUpdate (maxUnavailable 1): every node ends with one pod of the new template.
+        self.kubectl("set", "image", "ds/logs", "c=busybox:1.37")
+        out = self.kubectl("rollout", "status", "ds/logs", "--timeout=120s", timeout=150)
+        self.assertIn("successfully rolled out", out)
+        self.wait(lambda: placed(nodes), f"one ready logs pod on each of {nodes}")
+        images = [p["spec"]["containers"][0]["image"] for p in self.pods("app=logs")
+                  if not p["metadata"].get("deletionTimestamp")]
+        self.assertEqual(images, ["busybox:1.37"] * len(nodes))
+
     def test_statefulset_creates_in_order_and_recreates_a_deleted_pod(self):
         sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
                "spec": {"replicas": 3, "serviceName": "web",
@@ -165,6 +179,27 @@ plugins:
         self.wait(back, "web-1 comes back, Running and Ready")
         self.wait(lambda: self.get_json("sts", "web").get("status", {}).get("readyReplicas") == 3,
                   "the StatefulSet counts 3 ready replicas")
+
+        # RollingUpdate: from the highest ordinal down, to the new template everywhere.
+        # Pods are replaced faster than kubectl can poll: watch them.
+        rv = self.get_json("pods", "-l", "app=web")["metadata"]["resourceVersion"]
+        watch = urllib.request.urlopen(
+            f"{self.server.url}/api/v1/namespaces/default/pods?watch=1&labelSelector=app%3Dweb"
+            f"&resourceVersion={rv}", timeout=120)
+        self.kubectl("set", "image", "sts/web", "c=busybox:1.37")
+        updated = []
+        with watch:
+            for line in watch:
+                event = json.loads(line)
+                pod = event["object"]
+                name = pod["metadata"]["name"]
+                if (event["type"] == "ADDED" and name not in updated
+                        and pod["spec"]["containers"][0]["image"] == "busybox:1.37"):
+                    updated.append(name)
+                if len(updated) == 3:
+                    break
+        self.assertEqual(updated, ["web-2", "web-1", "web-0"], self.controller_log("statefulset"))
+        self.kubectl("rollout", "status", "sts/web", "--timeout=120s", timeout=150)
 
     def test_statefulset_claims_one_pvc_per_ordinal_kept_across_pod_deletion(self):
         sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
