@@ -50,6 +50,7 @@ struct Agent::Impl {
   bool synced = false;
   bool stopping = false;
   bool heartbeat_running = false;
+  std::chrono::steady_clock::time_point last_heartbeat{};  // Heartbeat()'s thread only
 
   std::shared_ptr<PodWorker> WorkerFor(const std::string& uid) {
     std::lock_guard lock(mu);
@@ -60,6 +61,13 @@ struct Agent::Impl {
   }
 
   void Heartbeat() {
+    // A long gap (the process was stopped or starved): the node may have been marked Unknown.
+    auto now = std::chrono::steady_clock::now();
+    if (last_heartbeat != std::chrono::steady_clock::time_point{} &&
+        now - last_heartbeat > 3 * config.heartbeat) {
+      registration->ReportAgain();
+    }
+    last_heartbeat = now;
     auto beat = lease->Beat();
     if (!beat.ok())
       spdlog::warn("node {}: lease renewal failed: {}", config.node_name, beat.error().message);

@@ -31,6 +31,10 @@ class NodeRegistration {
   api::ApiResult<bool> ReportReady(bool ready, const std::string& reason,
                                    const std::string& message);
 
+  // The next ReportReady writes even when nothing changed: after the agent was stopped for a
+  // while, the node lifecycle controller may have marked the node Unknown meanwhile.
+  void ReportAgain() { last_report_ = {}; }
+
   // The Node object this agent would create (for tests).
   client::Object DesiredNode() const;
 

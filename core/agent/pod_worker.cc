@@ -565,7 +565,22 @@ void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs
   std::string now = NowApiTime();
   json::object status = BuildPodStatus(pod, obs, old_status, now);
   std::string phase(api::GetString(status, "phase"));
-  if (api::JsonEqual(status, old_status)) return;
+  // Also written when the server's Ready differs from ours: the node lifecycle controller marks
+  // the pods of a node it lost touch with not ready, and only we can say they are ready again.
+  auto ready_of = [](const json::object& st) -> std::string {
+    if (const json::array* conditions = api::FindArray(st, "conditions")) {
+      for (const auto& c : *conditions) {
+        if (c.is_object() && api::GetString(c.get_object(), "type") == "Ready") {
+          return std::string(api::GetString(c.get_object(), "status"));
+        }
+      }
+    }
+    return "";
+  };
+  if (api::JsonEqual(status, old_status) &&
+      (old == nullptr || ready_of(*old) == ready_of(status))) {
+    return;
+  }
   auto r = node_.client.Patch(PodKind(), api::GetString(pod, "metadata.namespace"),
                               api::GetString(pod, "metadata.name"), client::PatchType::kMerge,
                               json::object{{"status", status}}, /*status=*/true);

@@ -146,4 +146,30 @@ void DefaultPodOnly(json::object& spec) {
   EachObject(spec, "containers", DefaultRequestsFromLimits);
 }
 
+void DefaultNodeTolerations(json::object& spec, int64_t seconds) {
+  bool not_ready = false, unreachable = false;
+  const json::value* current = spec.if_contains("tolerations");
+  if (current != nullptr && current->is_array()) {
+    for (const auto& t : current->get_array()) {
+      if (!t.is_object()) continue;
+      std::string_view key = GetString(t.get_object(), "key");
+      std::string_view effect = GetString(t.get_object(), "effect");
+      if (!effect.empty() && effect != "NoExecute") continue;
+      not_ready |= key.empty() || key == "node.kubernetes.io/not-ready";
+      unreachable |= key.empty() || key == "node.kubernetes.io/unreachable";
+    }
+  }
+  if (not_ready && unreachable) return;
+  json::value& tolerations = spec["tolerations"];
+  if (!tolerations.is_array()) tolerations = json::array();
+  for (auto [missing, key] : {std::pair{!not_ready, "node.kubernetes.io/not-ready"},
+                              std::pair{!unreachable, "node.kubernetes.io/unreachable"}}) {
+    if (!missing) continue;
+    tolerations.get_array().push_back(json::object{{"key", key},
+                                                   {"operator", "Exists"},
+                                                   {"effect", "NoExecute"},
+                                                   {"tolerationSeconds", seconds}});
+  }
+}
+
 }  // namespace skiff::api

@@ -255,6 +255,7 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
   }
   ResetStatusForCreate(kind, obj);
   api::ApplyDefaults(kind, obj);
+  AdmitCreate(*this, admission_, kind, obj);
 
   if (kind.kind == "Service") {
     json::object& spec = obj["spec"].is_object() ? obj["spec"].as_object()
@@ -468,6 +469,7 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
         }
       }
       api::ApplyDefaults(kind, obj);
+      AdmitUpdate(admission_, kind, obj);
       if (UsesGeneration(kind) && SpecPart(obj) != SpecPart(current)) {
         const json::value* g = cur_meta.if_contains("generation");
         Meta(obj)["generation"] = (g && g->is_int64() ? g->as_int64() : 0) + 1;

@@ -17,6 +17,7 @@
 
 #include "core/api/api_result.h"
 #include "core/api/kinds.h"
+#include "core/apiserver/admission.h"
 #include "core/store/store.h"
 
 namespace skiff::apiserver {
@@ -113,6 +114,9 @@ class ObjectRegistry {
                                                             const WatchQuery& query,
                                                             WatchSink sink);
 
+  // Before serving: the mutating admission plugins' settings.
+  void SetAdmissionConfig(const AdmissionConfig& config) { admission_ = config; }
+
   store::Store& store() { return store_; }
   const api::KindRegistry& kinds() const { return kinds_; }
 
@@ -131,6 +135,7 @@ class ObjectRegistry {
 
   store::Store& store_;
   const api::KindRegistry& kinds_;
+  AdmissionConfig admission_;
 };
 
 }  // namespace skiff::apiserver

@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
+#include <boost/json/serialize.hpp>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "core/api/kinds.h"
 #include "core/apiserver/api_handler.h"
@@ -19,12 +23,17 @@
 #include "core/cmd/agent_command.h"
 #include "core/controllers/daemonset/daemonset_controller.h"
 #include "core/controllers/deployment/deployment_controller.h"
+#include "core/controllers/endpoints/endpoints_controller.h"
 #include "core/controllers/garbagecollector/garbage_collector.h"
 #include "core/controllers/namespace/namespace_controller.h"
+#include "core/controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "core/controllers/replicaset/replicaset_controller.h"
 #include "core/controllers/statefulset/statefulset_controller.h"
+#include "core/controllers/volume/default_storage_class.h"
+#include "core/controllers/volume/volume_controller.h"
 #include "core/scheduler/scheduler.h"
 #include "core/store/sqlite_store.h"
+#include "plugins/hostpath-csi/hostpath_plugin.h"
 
 namespace skiff::cmd {
 namespace {
@@ -36,7 +45,42 @@ struct ServerOptions {
   bool no_scheduler = false;  // e.g. another scheduler is used
   bool no_agent = false;      // only `skiff agent` processes run pods
   std::string agent_config;   // "" = mock runtime (+ bridge and hostpath as root)
+  std::string node_monitor_grace_period = "40s";  // Lease silence before Ready=Unknown
+  int64_t default_toleration_seconds = 300;       // DefaultTolerationSeconds admission
 };
+
+// A Go-style duration ("40s", "500ms", "2m", "1m30s"); nullopt when malformed.
+std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
+  double total_ms = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t used = 0;
+    double n = 0;
+    try {
+      n = std::stod(text.substr(i), &used);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+    i += used;
+    std::size_t unit_end = text.find_first_of("0123456789.", i);
+    std::string unit =
+        text.substr(i, unit_end == std::string::npos ? std::string::npos : unit_end - i);
+    i += unit.size();
+    if (unit == "ms") {
+      total_ms += n;
+    } else if (unit == "s") {
+      total_ms += n * 1000;
+    } else if (unit == "m") {
+      total_ms += n * 60000;
+    } else if (unit == "h") {
+      total_ms += n * 3600000;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (text.empty() || total_ms < 0) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
+}
 
 std::string DefaultDataDir() {
   if (geteuid() == 0) return "/var/lib/skiff";
@@ -112,6 +156,13 @@ int RunServer(const ServerOptions& opts) {
     return 1;
   }
   apiserver::ObjectRegistry registry(**store, api::KindRegistry::Builtin());
+  registry.SetAdmissionConfig({.default_toleration_seconds = opts.default_toleration_seconds});
+  auto grace = ParseDuration(opts.node_monitor_grace_period);
+  if (!grace) {
+    spdlog::error("--node-monitor-grace-period: not a duration: {}",
+                  opts.node_monitor_grace_period);
+    return 2;
+  }
   Bootstrap(registry);
   auto client = client::NewInProcessClient(registry);
   controllers::NamespaceController namespaces(*client);
@@ -127,6 +178,34 @@ int RunServer(const ServerOptions& opts) {
   replication_controllers.Start();
   controllers::DeploymentController deployments(*client);
   deployments.Start();
+  // The cluster-level controllers.
+  controllers::EndpointsController endpoints(*client);
+  endpoints.Start();
+  controllers::NodeLifecycleConfig lifecycle_config;
+  lifecycle_config.grace_period = *grace;
+  lifecycle_config.monitor_period =
+      std::clamp(*grace / 8, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+  controllers::NodeLifecycleController node_lifecycle(*client, lifecycle_config);
+  node_lifecycle.Start();
+  // The built-in hostpath driver provisions the default StorageClass's volumes (agents on this
+  // machine mount them when their hostpath root is the same directory).
+  controllers::VolumeControllerConfig volume_config;
+  if (auto hostpath = hostpath::NewHostpathPlugin(
+          boost::json::serialize(boost::json::object{{"root", (dir / "volumes").string()}}));
+      hostpath.ok()) {
+    std::shared_ptr<sdk::StoragePlugin> driver = std::move(hostpath).value();
+    auto info = driver->GetPluginInfo();
+    std::string provisioner = info.ok() ? info->name : std::string(hostpath::kDriverName);
+    volume_config.provisioners[provisioner] = driver;
+    if (auto r = controllers::InstallDefaultStorageClass(*client, "standard", provisioner);
+        !r.ok()) {
+      spdlog::warn("default StorageClass: {}", r.error().message);
+    }
+  } else {
+    spdlog::warn("no volume provisioning: hostpath driver: {}", hostpath.status().ToString());
+  }
+  controllers::VolumeController volumes(*client, std::move(volume_config));
+  volumes.Start();
   // The scheduler: in-process client, default config.
   std::unique_ptr<scheduler::Scheduler> pod_scheduler;
   if (!opts.no_scheduler) {
@@ -136,7 +215,7 @@ int RunServer(const ServerOptions& opts) {
       return 1;
     }
   }
-  // sets branch: the DaemonSet and StatefulSet controllers.
+  // The DaemonSet and StatefulSet controllers.
   controllers::DaemonSetController daemonsets(*client);
   daemonsets.Start();
   controllers::StatefulSetController statefulsets(*client);
@@ -206,6 +285,14 @@ void AddServerCommand(CLI::App& app) {
   cmd->add_flag("--no-agent", opts->no_agent, "Do not run the embedded node agent");
   cmd->add_option("--agent-config", opts->agent_config,
                   "Config of the embedded node agent (see `skiff agent --config`)");
+  // Node lifecycle and the DefaultTolerationSeconds admission plugin.
+  cmd->add_option("--node-monitor-grace-period", opts->node_monitor_grace_period,
+                  "How long a node may send no heartbeat before it is marked Unknown")
+      ->capture_default_str();
+  cmd->add_option("--default-toleration-seconds", opts->default_toleration_seconds,
+                  "tolerationSeconds of the not-ready/unreachable tolerations pods get by default")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->callback([opts] { std::exit(RunServer(*opts)); });
 }
 

@@ -236,6 +236,7 @@ sdk::Status HostpathPlugin::NodeStageVolume(const sdk::NodeStageVolumeRequest& r
     return sdk::Status::InvalidArgument("NodeStageVolume: volume_capability is required");
   }
   std::lock_guard lock(mu_);
+  if (!catalog_.FindById(request.volume_id)) (void)catalog_.Reload();  // provisioned elsewhere?
   if (!catalog_.FindById(request.volume_id)) {
     return sdk::Status::NotFound("volume " + request.volume_id + " not found");
   }
@@ -269,6 +270,8 @@ sdk::Status HostpathPlugin::NodePublishVolume(
   }
   const std::string& target = request.target_path;
   std::lock_guard lock(mu_);
+  // The API server's provisioner may have created it in this root since the catalog was read.
+  if (!catalog_.FindById(request.volume_id)) (void)catalog_.Reload();
   const VolumeRecord* record = catalog_.FindById(request.volume_id);
   if (!record) return sdk::Status::NotFound("volume " + request.volume_id + " not found");
   const std::string source = VolumePath(request.volume_id);

@@ -90,6 +90,13 @@ sdk::Status VolumeCatalog::Erase(const std::string& id) {
   return st;
 }
 
+sdk::Status VolumeCatalog::Reload() {
+  auto fresh = Open(file_);
+  if (!fresh.ok()) return fresh.status();
+  volumes_ = std::move(fresh->volumes_);
+  return sdk::Status::Ok();
+}
+
 sdk::Status VolumeCatalog::Save() const {
   json::array list;
   for (const auto& [id, record] : volumes_) {

@@ -30,6 +30,10 @@ class VolumeCatalog {
   const std::map<std::string, VolumeRecord>& volumes() const { return volumes_; }
   int64_t allocated_bytes() const;
 
+  // Reads the file again: another driver instance on the same root (the API server's
+  // provisioner, next to a node agent's driver) may have added volumes. Unchanged on error.
+  sdk::Status Reload();
+
   // Both persist before returning.
   sdk::Status Put(VolumeRecord record);
   sdk::Status Erase(const std::string& id);

@@ -1,0 +1,40 @@
+#pragma once
+
+// EndpointsController: keeps, for each Service with a selector, an Endpoints object of the same
+// name listing the selected pods (see endpoint_subsets.h), and deletes it with the Service.
+// Services without a selector keep whatever Endpoints their users write. Owns two informers
+// (services, pods) and one worker thread; the Client must outlive it.
+
+#include <string>
+#include <thread>
+
+#include "core/client/client.h"
+#include "core/client/informer.h"
+#include "core/client/work_queue.h"
+
+namespace skiff::controllers {
+
+class EndpointsController {
+ public:
+  explicit EndpointsController(client::Client& client);
+  ~EndpointsController();
+  EndpointsController(const EndpointsController&) = delete;
+  EndpointsController& operator=(const EndpointsController&) = delete;
+
+  void Start();
+
+ private:
+  void Work();
+  // Queues the Services in the pod's namespace that select it.
+  void PodChanged(const client::Object& pod);
+  // key = "namespace/name" of a Service. False to retry later.
+  bool Sync(const std::string& key);
+
+  client::Client& client_;
+  client::WorkQueue queue_;
+  client::Informer services_;
+  client::Informer pods_;
+  std::thread worker_;
+};
+
+}  // namespace skiff::controllers
