@@ -67,6 +67,7 @@ class Stream final : public ResponseStream {
  public:
   explicit Stream(std::shared_ptr<Session> session) : session_(std::move(session)) {}
   void Write(std::string chunk) override;
+  void Write(std::shared_ptr<const std::string> chunk) override;
   void Close() override;
   void OnClose(std::function<void()> callback) override;
 
@@ -123,12 +124,17 @@ class Session : public std::enable_shared_from_this<Session> {
                });
   }
 
-  void StreamWrite(std::string chunk) {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), c = std::move(chunk)]() mutable {
-      if (self->stream_ended_) return;
-      self->pending_.push_back(std::move(c));
-      self->FlushStream();
-    });
+  // Any thread. Queues the chunk; only the first write into an empty outbox posts to the
+  // strand, so a burst of writes (or one event fanned out while a send is in flight) costs
+  // one handler and one send, not one each.
+  void StreamWrite(std::shared_ptr<const std::string> chunk) {
+    {
+      std::lock_guard lock(outbox_mu_);
+      outbox_.push_back(std::move(chunk));
+      if (flush_posted_) return;
+      flush_posted_ = true;
+    }
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->FlushStream(); });
   }
 
   void StreamClose() {
@@ -247,7 +253,17 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // Strand only: moves what writers queued to pending_.
+  void TakeOutbox() {
+    std::lock_guard lock(outbox_mu_);
+    flush_posted_ = false;
+    for (auto& chunk : outbox_) pending_.push_back(std::move(chunk));
+    outbox_.clear();
+  }
+
   void FlushStream() {
+    TakeOutbox();
+    if (stream_ended_) pending_.clear();
     if (!streaming_ || writing_ || stream_ended_) return;
     if (pending_.empty()) {
       if (close_requested_) {
@@ -260,8 +276,17 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return;
     }
-    auto data = std::make_shared<std::string>();
-    for (auto& c : pending_) data->append(c);
+    std::shared_ptr<const std::string> data;
+    if (pending_.size() == 1) {
+      data = std::move(pending_.front());
+    } else {
+      auto joined = std::make_shared<std::string>();
+      std::size_t size = 0;
+      for (auto& c : pending_) size += c->size();
+      joined->reserve(size);
+      for (auto& c : pending_) joined->append(*c);
+      data = std::move(joined);
+    }
     pending_.clear();
     writing_ = true;
     asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
@@ -300,12 +325,21 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool close_requested_ = false;
   bool stream_ended_ = false;
-  std::deque<std::string> pending_;
+  std::deque<std::shared_ptr<const std::string>> pending_;
   std::function<void()> on_close_;
+  // Filled by writers on any thread; flush_posted_: a FlushStream is on its way to the strand.
+  std::mutex outbox_mu_;
+  std::vector<std::shared_ptr<const std::string>> outbox_;
+  bool flush_posted_ = false;
   char peer_byte_[1];
 };
 
-void Stream::Write(std::string chunk) { session_->StreamWrite(std::move(chunk)); }
+void Stream::Write(std::string chunk) {
+  session_->StreamWrite(std::make_shared<const std::string>(std::move(chunk)));
+}
+void Stream::Write(std::shared_ptr<const std::string> chunk) {
+  session_->StreamWrite(std::move(chunk));
+}
 void Stream::Close() { session_->StreamClose(); }
 void Stream::OnClose(std::function<void()> callback) { session_->SetOnClose(std::move(callback)); }
 
