@@ -2,7 +2,8 @@
 # Watch event latency with 1,000 open watches against the API server alone (`watch_server`:
 # the request path of `skiff server` without controllers/scheduler/agent, so it builds in
 # minutes on the shared 2-core machine). Same driver and arguments as run.sh's watch step.
-# Usage: bench/api/run_watch.sh [build-dir] [watches] [events]   (default build-rel 1000 100)
+# Usage: bench/api/run_watch.sh [build-dir] [watches] [events] [driver flags, e.g. --reader epoll]
+#        (default build-rel 1000 100)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${1:-build-rel}
@@ -21,5 +22,5 @@ for _ in $(seq 100); do
 done
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== watch event latency, $watches watches, $events events"
-"$build/bench/api/watch_latency" --server "$url" --watches "$watches" --events "$events"
+"$build/bench/api/watch_latency" --server "$url" --watches "$watches" --events "$events" "${@:4}"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
