@@ -1,13 +1,18 @@
 #include "core/apiserver/http_server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstdio>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace skiff::apiserver {
@@ -67,6 +72,7 @@ class Stream final : public ResponseStream {
  public:
   explicit Stream(std::shared_ptr<Session> session) : session_(std::move(session)) {}
   void Write(std::string chunk) override;
+  void Write(std::shared_ptr<const std::string> chunk) override;
   void Close() override;
   void OnClose(std::function<void()> callback) override;
 
@@ -87,6 +93,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Shutdown() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->StopDirectWrites();
       beast::error_code ec;
       self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
       self->stream_.close();
@@ -123,16 +130,36 @@ class Session : public std::enable_shared_from_this<Session> {
                });
   }
 
-  void StreamWrite(std::string chunk) {
-    asio::post(stream_.get_executor(), [self = shared_from_this(), c = std::move(chunk)]() mutable {
-      if (self->stream_ended_) return;
-      self->pending_.push_back(std::move(c));
-      self->FlushStream();
-    });
+  // Any thread. When the stream is idle (nothing queued, no send in flight) the caller sends
+  // the chunk itself with one non-blocking send: a watch event fanned out to many streams
+  // then costs one syscall each, with no hop through the I/O threads. Otherwise, or for
+  // what the socket does not take at once, it queues; only the first write into an empty
+  // outbox posts to the strand, which sends everything queued by then in one write.
+  void StreamWrite(std::shared_ptr<const std::string> chunk) {
+    if (chunk->empty()) return;  // an empty chunk would end the body
+    {
+      std::lock_guard lock(outbox_mu_);
+      if (writes_closed_) return;
+      if (direct_ && outbox_.empty()) {
+        std::optional<std::string> rest = SendChunkNow(*chunk);
+        if (!rest) return;
+        direct_ = false;
+        outbox_.push_back({std::make_shared<const std::string>(std::move(*rest)), true});
+      } else {
+        outbox_.push_back({std::move(chunk), false});
+      }
+      if (flush_posted_) return;
+      flush_posted_ = true;
+    }
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->FlushStream(); });
   }
 
   void StreamClose() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      {
+        std::lock_guard lock(self->outbox_mu_);
+        self->direct_ = false;  // the last chunk must come after everything written
+      }
       self->close_requested_ = true;
       self->FlushStream();
     });
@@ -247,35 +274,112 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // Under outbox_mu_, while direct_ (the socket stays open meanwhile). Sends "size CRLF
+  // chunk CRLF" without blocking; returns the framed bytes the socket did not take, if any.
+  // A failed send drops the chunk: the peer is gone, which the strand's read then sees.
+  std::optional<std::string> SendChunkNow(const std::string& chunk) {
+    char head[24];
+    int head_size = std::snprintf(head, sizeof(head), "%zx\r\n", chunk.size());
+    static constexpr char kCrlf[] = "\r\n";
+    iovec parts[3] = {{head, static_cast<std::size_t>(head_size)},
+                      {const_cast<char*>(chunk.data()), chunk.size()},
+                      {const_cast<char*>(kCrlf), 2}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = 3;
+    ssize_t sent;
+    do {
+      sent = ::sendmsg(direct_fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return std::nullopt;
+    std::size_t done = sent < 0 ? 0 : static_cast<std::size_t>(sent);
+    std::size_t total = static_cast<std::size_t>(head_size) + chunk.size() + 2;
+    if (done == total) return std::nullopt;
+    std::string framed;
+    framed.reserve(total);
+    framed.append(head, static_cast<std::size_t>(head_size)).append(chunk).append(kCrlf, 2);
+    return framed.substr(done);
+  }
+
+  // Strand only: moves what writers queued to pending_.
+  void TakeOutbox() {
+    std::lock_guard lock(outbox_mu_);
+    flush_posted_ = false;
+    for (auto& item : outbox_) pending_.push_back(std::move(item));
+    outbox_.clear();
+  }
+
+  // Strand only, with nothing pending or in flight: lets writers send directly, unless
+  // something was queued meanwhile (then false: flush again).
+  bool AllowDirectWrites() {
+    std::lock_guard lock(outbox_mu_);
+    if (!outbox_.empty() || writes_closed_) return outbox_.empty();
+    direct_fd_ = stream_.socket().native_handle();
+    direct_ = true;
+    return true;
+  }
+
+  // Strand only, before the socket closes: no writer may touch it any more.
+  void StopDirectWrites() {
+    std::lock_guard lock(outbox_mu_);
+    direct_ = false;
+    writes_closed_ = true;
+    outbox_.clear();
+  }
+
   void FlushStream() {
+    TakeOutbox();
+    if (stream_ended_) pending_.clear();
     if (!streaming_ || writing_ || stream_ended_) return;
     if (pending_.empty()) {
-      if (close_requested_) {
-        writing_ = true;
-        asio::async_write(stream_, http::make_chunk_last(),
-                          [self = shared_from_this()](beast::error_code, std::size_t) {
-                            self->writing_ = false;
-                            self->EndStream();
-                          });
+      if (!close_requested_) {
+        if (!AllowDirectWrites()) FlushStream();
+        return;
       }
+      writing_ = true;
+      asio::async_write(stream_, http::make_chunk_last(),
+                        [self = shared_from_this()](beast::error_code, std::size_t) {
+                          self->writing_ = false;
+                          self->EndStream();
+                        });
       return;
     }
-    auto data = std::make_shared<std::string>();
-    for (auto& c : pending_) data->append(c);
-    pending_.clear();
     writing_ = true;
+    auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) return self->EndStream();
+      self->FlushStream();
+    };
+    if (pending_.front().framed) {  // the rest of a chunk a direct send began
+      std::shared_ptr<const std::string> rest = std::move(pending_.front().bytes);
+      pending_.pop_front();
+      asio::async_write(stream_, asio::buffer(*rest),
+                        [rest, done](beast::error_code ec, std::size_t n) { done(ec, n); });
+      return;
+    }
+    // Every chunk queued up to the next framed rest, as one chunk.
+    std::size_t count = 0, size = 0;
+    while (count < pending_.size() && !pending_[count].framed)
+      size += pending_[count++].bytes->size();
+    std::shared_ptr<const std::string> data;
+    if (count == 1) {
+      data = std::move(pending_.front().bytes);
+    } else {
+      auto joined = std::make_shared<std::string>();
+      joined->reserve(size);
+      for (std::size_t i = 0; i < count; ++i) joined->append(*pending_[i].bytes);
+      data = std::move(joined);
+    }
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
     asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
-                      [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->EndStream();
-                        self->FlushStream();
-                      });
+                      [data, done](beast::error_code ec, std::size_t n) { done(ec, n); });
   }
 
   void EndStream() {
     if (stream_ended_) return;
     stream_ended_ = true;
     pending_.clear();
+    StopDirectWrites();
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
@@ -300,12 +404,30 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool close_requested_ = false;
   bool stream_ended_ = false;
-  std::deque<std::string> pending_;
+  struct Outgoing {
+    std::shared_ptr<const std::string> bytes;
+    bool framed = false;  // the unsent rest of a chunk a direct send began: send as is
+  };
+  std::deque<Outgoing> pending_;
   std::function<void()> on_close_;
+  // Writers on any thread. flush_posted_: a FlushStream is on its way to the strand.
+  // direct_: the strand is idle, writers may send on direct_fd_ themselves (under the lock,
+  // which every close of the socket takes first). writes_closed_: the stream is over.
+  std::mutex outbox_mu_;
+  std::vector<Outgoing> outbox_;
+  bool flush_posted_ = false;
+  bool direct_ = false;
+  bool writes_closed_ = false;
+  int direct_fd_ = -1;
   char peer_byte_[1];
 };
 
-void Stream::Write(std::string chunk) { session_->StreamWrite(std::move(chunk)); }
+void Stream::Write(std::string chunk) {
+  session_->StreamWrite(std::make_shared<const std::string>(std::move(chunk)));
+}
+void Stream::Write(std::shared_ptr<const std::string> chunk) {
+  session_->StreamWrite(std::move(chunk));
+}
 void Stream::Close() { session_->StreamClose(); }
 void Stream::OnClose(std::function<void()> callback) { session_->SetOnClose(std::move(callback)); }
 

@@ -39,12 +39,14 @@ struct HttpResponse {
 };
 
 // A chunked response body. Thread-safe: Write and Close may be called from any thread; writes
-// are queued and sent in order. After the peer goes away, writes are dropped and the close
-// callback runs once.
+// are queued and sent in order, those queued while a send is in flight together. After the peer
+// goes away, writes are dropped and the close callback runs once.
 class ResponseStream {
  public:
   virtual ~ResponseStream() = default;
   virtual void Write(std::string chunk) = 0;
+  // The same without a copy: one event's bytes can be queued on every watcher's stream.
+  virtual void Write(std::shared_ptr<const std::string> chunk) = 0;
   virtual void Close() = 0;
   // Runs once (on an I/O thread) when the stream ends for any reason.
   virtual void OnClose(std::function<void()> callback) = 0;

@@ -18,6 +18,7 @@
 #include "core/api/api_result.h"
 #include "core/api/kinds.h"
 #include "core/apiserver/admission.h"
+#include "core/apiserver/revision_memo.h"
 #include "core/store/store.h"
 
 namespace skiff::apiserver {
@@ -63,8 +64,9 @@ struct WatchQuery {
 };
 
 struct WatchEvent {
-  std::string type;    // ADDED, MODIFIED, DELETED
-  std::string object;  // JSON text, resourceVersion set
+  std::string type;  // ADDED, MODIFIED, DELETED
+  // JSON text, resourceVersion set; shared by every watcher that receives this event.
+  std::shared_ptr<const std::string> object;
   store::Revision revision = 0;
 };
 
@@ -133,9 +135,17 @@ class ObjectRegistry {
   std::optional<api::ApiError> CheckNamespace(const api::Kind& kind, std::string_view ns) const;
   api::ApiResult<std::string> AllocateClusterIp() const;
 
+  // What watch events turn into, computed once per event for all watchers. Shared with the
+  // store watch callbacks, so they never see it destroyed.
+  struct WatchMemos {
+    RevisionMemo<std::string> text;          // stored text with resourceVersion set
+    RevisionMemo<boost::json::value> value;  // the stored value parsed, for selectors
+  };
+
   store::Store& store_;
   const api::KindRegistry& kinds_;
   AdmissionConfig admission_;
+  const std::shared_ptr<WatchMemos> watch_memos_ = std::make_shared<WatchMemos>();
 };
 
 }  // namespace skiff::apiserver

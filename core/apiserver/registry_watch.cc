@@ -1,6 +1,7 @@
 // ObjectRegistry::Watch: store events turned into Kubernetes watch events, filtered by
 // selectors the way the API server does (an object that stops matching is DELETED for that
-// watcher, one that starts matching is ADDED).
+// watcher, one that starts matching is ADDED). Each event's text (and, for selectors, its
+// parsed value) is computed once and shared by every watcher that receives it.
 
 #include <boost/json/parse.hpp>
 
@@ -15,29 +16,25 @@ using api::ApiResult;
 
 namespace {
 
-bool Matches(const ObjectFilter& filter, const std::string& stored) {
+// A KeyValue's value is the same text wherever its mod_revision appears (the event at that
+// revision, the previous state of a later event, an item of a list), so it keys the memos.
+std::shared_ptr<const std::string> SharedText(RevisionMemo<std::string>& memo,
+                                              const store::KeyValue& kv) {
+  return memo.Get(kv.mod_revision, 0, [&] { return StoredText(kv); });
+}
+
+bool MatchesText(const ObjectFilter& filter, const std::string& stored) {
   if (filter.Empty()) return true;
   json::value v = json::parse(stored);
   return v.is_object() && filter.Matches(v.as_object());
 }
 
-std::optional<WatchEvent> Convert(const ObjectFilter& filter, const store::Event& ev) {
-  if (ev.type == store::Event::Type::kDelete) {
-    if (!Matches(filter, ev.kv.value)) return std::nullopt;
-    return WatchEvent{"DELETED", StoredText(ev.kv), ev.revision()};
-  }
-  bool now = Matches(filter, ev.kv.value);
-  bool before = ev.prev && Matches(filter, ev.prev->value);
-  const char* type = nullptr;
-  if (now && before)
-    type = "MODIFIED";
-  else if (now)
-    type = "ADDED";
-  else if (before)
-    type = "DELETED";
-  else
-    return std::nullopt;
-  return WatchEvent{type, StoredText(ev.kv), ev.revision()};
+bool Matches(const ObjectFilter& filter, RevisionMemo<json::value>& memo,
+             const store::KeyValue& kv) {
+  if (filter.Empty()) return true;
+  std::shared_ptr<const json::value> v =
+      memo.Get(kv.mod_revision, 0, [&] { return json::parse(kv.value); });
+  return v->is_object() && filter.Matches(v->as_object());
 }
 
 ApiError TooOld(store::Revision asked, store::Revision compacted) {
@@ -61,8 +58,10 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
     store::ListResult list = store_.List(prefix);
     std::vector<WatchEvent> added;
     for (const auto& kv : list.items) {
-      if (Matches(*filter, kv.value)) {
-        added.push_back(WatchEvent{"ADDED", StoredText(kv), kv.mod_revision});
+      // Not memoized: a list would only evict the recent events the memos are for.
+      if (MatchesText(*filter, kv.value)) {
+        added.push_back(WatchEvent{"ADDED", std::make_shared<const std::string>(StoredText(kv)),
+                                   kv.mod_revision});
       }
     }
     after = list.revision;
@@ -77,16 +76,35 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
     }
     if (after < store_.CompactedRevision()) return TooOld(after, store_.CompactedRevision());
   }
-  auto handle = store_.Watch(prefix, after,
-                             [f = std::move(filter.value()),
-                              sink = std::move(sink)](const std::vector<store::Event>& evs) {
-                               std::vector<WatchEvent> out;
-                               out.reserve(evs.size());
-                               for (const auto& ev : evs) {
-                                 if (auto we = Convert(f, ev)) out.push_back(std::move(*we));
-                               }
-                               if (!out.empty()) sink(std::move(out));
-                             });
+  auto convert = [f = std::move(filter.value()),
+                  memos = watch_memos_](const store::Event& ev) -> std::optional<WatchEvent> {
+    if (ev.type == store::Event::Type::kDelete) {
+      if (!Matches(f, memos->value, ev.kv)) return std::nullopt;
+      return WatchEvent{"DELETED", SharedText(memos->text, ev.kv), ev.revision()};
+    }
+    bool now = Matches(f, memos->value, ev.kv);
+    bool before = ev.prev && Matches(f, memos->value, *ev.prev);
+    const char* type = nullptr;
+    if (now && before)
+      type = "MODIFIED";
+    else if (now)
+      type = "ADDED";
+    else if (before)
+      type = "DELETED";
+    else
+      return std::nullopt;
+    return WatchEvent{type, SharedText(memos->text, ev.kv), ev.revision()};
+  };
+  auto handle = store_.Watch(
+      prefix, after,
+      [convert = std::move(convert), sink = std::move(sink)](const std::vector<store::Event>& evs) {
+        std::vector<WatchEvent> out;
+        out.reserve(evs.size());
+        for (const auto& ev : evs) {
+          if (auto we = convert(ev)) out.push_back(std::move(*we));
+        }
+        if (!out.empty()) sink(std::move(out));
+      });
   if (!handle.ok()) {
     if (handle.status().code() == Status::Code::kCompacted) {
       return TooOld(after, store_.CompactedRevision());

@@ -11,6 +11,19 @@ namespace json = boost::json;
 namespace {
 constexpr auto kBookmarkInterval = std::chrono::seconds(10);
 constexpr auto kTickInterval = std::chrono::milliseconds(250);
+
+std::string Line(std::string_view type, std::string_view object) {
+  std::string line;
+  line.reserve(object.size() + type.size() + 24);
+  line.append("{\"type\":\"").append(type).append("\",\"object\":").append(object).append("}\n");
+  return line;
+}
+
+int TypeTag(std::string_view type) {
+  if (type == "ADDED") return 0;
+  if (type == "MODIFIED") return 1;
+  return 2;  // DELETED
+}
 }  // namespace
 
 struct WatchStreams::Active {
@@ -63,26 +76,29 @@ void WatchStreams::Serve(std::shared_ptr<HttpExchange> exchange, WatchRequest re
 
   // Events that arrive before the stream exists (the initial ADDED set) are held here.
   std::shared_ptr<ResponseStream> stream;
-  auto pending = std::make_shared<std::vector<std::string>>();
+  auto pending = std::make_shared<std::vector<std::shared_ptr<const std::string>>>();
   auto pending_mu = std::make_shared<std::mutex>();
   auto render = request.render;
   auto weak = std::weak_ptr<Active>(active);
-  auto sink = [weak, render, pending, pending_mu](std::vector<WatchEvent> events) {
+  auto sink = [weak, render, pending, pending_mu, lines = lines_](std::vector<WatchEvent> events) {
     auto a = weak.lock();
-    std::string out;
+    std::vector<std::shared_ptr<const std::string>> out;
+    out.reserve(events.size());
     for (auto& ev : events) {
-      out += "{\"type\":\"";
-      out += ev.type;
-      out += "\",\"object\":";
-      out += render ? render(ev.object) : ev.object;
-      out += "}\n";
+      // JSON as stored: one line per event and type, shared by every watcher that gets it.
+      if (!render) {
+        out.push_back(
+            lines->Get(ev.revision, TypeTag(ev.type), [&] { return Line(ev.type, *ev.object); }));
+      } else {
+        out.push_back(std::make_shared<const std::string>(Line(ev.type, render(*ev.object))));
+      }
     }
     std::lock_guard lock(*pending_mu);
     if (a && a->stream) {
-      a->stream->Write(std::move(out));
+      for (auto& line : out) a->stream->Write(std::move(line));
       a->last_revision = events.back().revision;
     } else {
-      pending->push_back(std::move(out));
+      for (auto& line : out) pending->push_back(std::move(line));
       if (a) a->last_revision = events.back().revision;
     }
   };

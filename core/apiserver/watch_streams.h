@@ -16,6 +16,7 @@
 #include "core/api/kinds.h"
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
+#include "core/apiserver/revision_memo.h"
 
 namespace skiff::apiserver {
 
@@ -42,6 +43,9 @@ class WatchStreams {
   void Tick();
 
   ObjectRegistry& registry_;
+  // Encoded watch lines (JSON format), one per event and type for all watches.
+  const std::shared_ptr<RevisionMemo<std::string>> lines_ =
+      std::make_shared<RevisionMemo<std::string>>();
   std::mutex mu_;
   std::list<std::shared_ptr<Active>> active_;
   bool stopping_ = false;

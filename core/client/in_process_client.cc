@@ -103,7 +103,7 @@ class InProcessClient final : public Client {
     auto handle = registry_.Watch(
         kind, ns, q, [cb = std::move(on_event)](std::vector<apiserver::WatchEvent> events) {
           for (auto& ev : events) {
-            cb(WatchEvent{std::move(ev.type), json::parse(ev.object).as_object()});
+            cb(WatchEvent{std::move(ev.type), json::parse(*ev.object).as_object()});
           }
         });
     if (!handle.ok()) return handle.error();
