@@ -123,6 +123,16 @@ class Session : public std::enable_shared_from_this<Session> {
                });
   }
 
+  // A raw stream: no HTTP framing; what is written goes to the socket as is.
+  void BeginRaw() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->streaming_ = true;
+      self->raw_ = true;
+      self->WatchPeer();
+      self->FlushStream();
+    });
+  }
+
   void StreamWrite(std::string chunk) {
     asio::post(stream_.get_executor(), [self = shared_from_this(), c = std::move(chunk)]() mutable {
       if (self->stream_ended_) return;
@@ -157,6 +167,10 @@ class Session : public std::enable_shared_from_this<Session> {
     void Respond(HttpResponse response) override { session_->Respond(std::move(response)); }
     std::shared_ptr<ResponseStream> StartStream(int status, std::string content_type) override {
       session_->BeginStream(status, std::move(content_type));
+      return std::make_shared<Stream>(session_);
+    }
+    std::shared_ptr<ResponseStream> StartRawStream() override {
+      session_->BeginRaw();
       return std::make_shared<Stream>(session_);
     }
 
@@ -250,6 +264,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void FlushStream() {
     if (!streaming_ || writing_ || stream_ended_) return;
     if (pending_.empty()) {
+      if (close_requested_ && raw_) return HalfClose();
       if (close_requested_) {
         writing_ = true;
         asio::async_write(stream_, http::make_chunk_last(),
@@ -264,12 +279,29 @@ class Session : public std::enable_shared_from_this<Session> {
     for (auto& c : pending_) data->append(c);
     pending_.clear();
     writing_ = true;
-    asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
-                      [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
-                        self->writing_ = false;
-                        if (ec) return self->EndStream();
-                        self->FlushStream();
-                      });
+    auto done = [self = shared_from_this(), data](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) return self->EndStream();
+      self->FlushStream();
+    };
+    if (raw_) {
+      asio::async_write(stream_, asio::buffer(*data), std::move(done));
+    } else {
+      asio::async_write(stream_, http::make_chunk(asio::buffer(*data)), std::move(done));
+    }
+  }
+
+  // The end of a raw stream: FIN after the last byte, then wait (a while) for the peer to
+  // close its side, so nothing it still sends (a WebSocket close reply) resets the connection
+  // before it has read everything.
+  void HalfClose() {
+    if (half_closed_) return;
+    half_closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor());
+    timer->expires_after(std::chrono::seconds(10));
+    timer->async_wait([self = shared_from_this(), timer](beast::error_code) { self->EndStream(); });
   }
 
   void EndStream() {
@@ -297,6 +329,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char> drain_buf_;
   // stream state (strand only)
   bool streaming_ = false;
+  bool raw_ = false;
+  bool half_closed_ = false;
   bool writing_ = false;
   bool close_requested_ = false;
   bool stream_ended_ = false;
