@@ -545,7 +545,7 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     // A fresh attempt may already have exited (a container that fails at once): the restart
     // policy still decides whether that is final.
     auto restarts = [&](const ObservedContainer& oc, bool init) {
-      if (init) return policy != "Never";
+      if (init) return policy != "Never" && oc.current->exit_code != 0;
       return policy == "Always" || (policy == "OnFailure" && oc.current->exit_code != 0);
     };
     for (auto* list : {&obs.init_containers, &obs.containers}) {
