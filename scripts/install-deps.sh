@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-kubernetes etcd-server etcd-client
   iproute2 containernetworking-plugins wrk curl
+  containerd runc busybox-static
 )
 command -v kubectl >/dev/null || packages+=(kubernetes-client)
 missing=()

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <vector>
 
 #include "core/agent/cri_log.h"
@@ -66,9 +67,43 @@ struct ContainerLogServer::Impl {
   Executor* executor = nullptr;
   std::unique_ptr<apiserver::HttpServer> server;
 
+  // POST /exec/{namespace}/{pod}/{container}?command=A&command=B: the command's output and
+  // exit code through the runtime's ExecSync, as {"stdout","stderr","exitCode"}.
+  void Exec(const std::shared_ptr<HttpExchange>& ex, const std::vector<std::string>& parts) {
+    const auto& req = ex->request();
+    std::vector<std::string> command;
+    for (const auto& [k, v] : req.query) {
+      if (k == "command") command.push_back(v);
+    }
+    if (command.empty()) return ex->Respond(Text(400, "no command\n"));
+    sdk::ContainerFilter filter;
+    filter.label_selector = {
+        {kPodNamespaceLabel, parts[1]}, {kPodNameLabel, parts[2]}, {kContainerNameLabel, parts[3]}};
+    auto list = runtime->ListContainers(filter);
+    if (!list.ok()) return ex->Respond(Text(503, "runtime: " + list.status().ToString() + "\n"));
+    std::string id;
+    for (const auto& c : *list) {
+      if (c.state == sdk::ContainerState::kRunning) id = c.id;
+    }
+    if (id.empty()) {
+      return ex->Respond(
+          Text(400, "container " + parts[3] + " in pod " + parts[2] + " is not running\n"));
+    }
+    // ExecSync may take long: not on the I/O thread.
+    executor->Post([ex, rt = runtime, id, command] {
+      auto r = rt->ExecSync(id, command, std::chrono::seconds(0));
+      if (!r.ok()) return ex->Respond(Text(500, "exec: " + r.status().ToString() + "\n"));
+      HttpResponse res;
+      res.body = boost::json::serialize(boost::json::object{
+          {"stdout", r->stdout}, {"stderr", r->stderr}, {"exitCode", r->exit_code}});
+      ex->Respond(std::move(res));
+    });
+  }
+
   void Handle(const std::shared_ptr<HttpExchange>& ex) {
     const auto& req = ex->request();
     auto parts = Split(req.path);
+    if (req.method == "POST" && parts.size() == 4 && parts[0] == "exec") return Exec(ex, parts);
     if (req.method != "GET" || parts.size() != 4 || parts[0] != "containerLogs") {
       return ex->Respond(
           Text(404, "not found: use /containerLogs/{namespace}/{pod}/{container}\n"));

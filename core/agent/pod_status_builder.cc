@@ -48,7 +48,7 @@ json::object ContainerStatusJson(const ObservedContainer& c, const std::string& 
   };
   if (IsRunning(c)) {
     state["running"] = json::object{{"startedAt", ApiTimeFromNanos(c.current->started_at)}};
-    out["ready"] = !init;
+    out["ready"] = !init && c.probe_ready.value_or(true);
     out["started"] = true;
   } else if (IsExited(c)) {
     if (c.will_restart) {
@@ -118,8 +118,11 @@ boost::json::object BuildPodStatus(const boost::json::object& pod, const PodObse
   std::string phase = ComputePhase(pod, obs);
   status["phase"] = phase;
   bool init_done = InitDone(obs);
-  bool all_running = !obs.containers.empty();
-  for (const auto& c : obs.containers) all_running = all_running && IsRunning(c);
+  // Ready: every container runs and passes its readiness probe, if it has one.
+  bool all_ready = !obs.containers.empty();
+  for (const auto& c : obs.containers) {
+    all_ready = all_ready && IsRunning(c) && c.probe_ready.value_or(true);
+  }
   bool completed = phase == "Succeeded" || phase == "Failed";
   std::string not_ready = completed ? "PodCompleted" : "ContainersNotReady";
   json::array conditions;
@@ -127,8 +130,8 @@ boost::json::object BuildPodStatus(const boost::json::object& pod, const PodObse
   conditions.push_back(
       Condition("Initialized", init_done || (completed && obs.init_containers.empty()),
                 completed ? "PodCompleted" : "ContainersNotInitialized", old_status, now));
-  conditions.push_back(Condition("ContainersReady", all_running, not_ready, old_status, now));
-  conditions.push_back(Condition("Ready", all_running, not_ready, old_status, now));
+  conditions.push_back(Condition("ContainersReady", all_ready, not_ready, old_status, now));
+  conditions.push_back(Condition("Ready", all_ready, not_ready, old_status, now));
   status["conditions"] = std::move(conditions);
   if (!obs.host_ip.empty()) {
     status["hostIP"] = obs.host_ip;

@@ -28,6 +28,9 @@ struct ObservedContainer {
   std::string waiting_message;
   // The worker will start this container again (restart policy allows it).
   bool will_restart = false;
+  // The readiness probe's result for the running container; nullopt = no readiness probe
+  // (a running container is ready).
+  std::optional<bool> probe_ready;
 };
 
 struct PodObservation {

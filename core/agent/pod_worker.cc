@@ -545,7 +545,7 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     // A fresh attempt may already have exited (a container that fails at once): the restart
     // policy still decides whether that is final.
     auto restarts = [&](const ObservedContainer& oc, bool init) {
-      if (init) return policy != "Never";
+      if (init) return policy != "Never" && oc.current->exit_code != 0;
       return policy == "Always" || (policy == "OnFailure" && oc.current->exit_code != 0);
     };
     for (auto* list : {&obs.init_containers, &obs.containers}) {
@@ -556,7 +556,104 @@ void PodWorker::SyncRunning(const client::Object& pod) {
       }
     }
   }
+  if (init_done) RunProbes(pod, *specs, obs);
   finish();
+}
+
+void PodWorker::RunProbes(const client::Object& pod, const json::array& specs,
+                          PodObservation& obs) {
+  auto now = Clock::now();
+  if (probe_wakeup_ && *probe_wakeup_ <= now) probe_wakeup_.reset();
+  std::optional<Clock::time_point> next;
+  auto wake_at = [&](Clock::time_point t) {
+    if (!next || t < *next) next = t;
+  };
+  for (std::size_t i = 0; i < specs.size() && i < obs.containers.size(); ++i) {
+    const json::object& spec = specs[i].as_object();
+    ObservedContainer& oc = obs.containers[i];
+    bool has_readiness = spec.contains("readinessProbe");
+    if (!has_readiness && !spec.contains("livenessProbe") && !spec.contains("startupProbe")) {
+      continue;
+    }
+    if (has_readiness) oc.probe_ready = false;
+    if (!oc.current || oc.current->state != sdk::ContainerState::kRunning) {
+      probes_.erase(oc.name);
+      continue;
+    }
+    ContainerProbes& cp = probes_[oc.name];
+    if (cp.container_id != oc.current->id) {
+      cp = ContainerProbes{};
+      cp.container_id = oc.current->id;
+      // started_at is wall-clock nanoseconds; place it on the steady clock.
+      auto ran = std::chrono::system_clock::now().time_since_epoch() -
+                 std::chrono::nanoseconds(oc.current->started_at);
+      auto started =
+          now - std::chrono::duration_cast<Clock::duration>(std::max(ran, decltype(ran)::zero()));
+      auto make = [&](const char* key, bool initial) -> std::optional<ProbeTracker> {
+        const json::object* p = api::FindObject(spec, key);
+        if (!p) return std::nullopt;
+        auto parsed = ParseProbe(*p, spec);
+        if (!parsed.ok()) {
+          Warn(pod, "Unhealthy", std::string(key) + ": " + parsed.status().message());
+          return std::nullopt;
+        }
+        return ProbeTracker(std::move(parsed).value(), initial, started);
+      };
+      cp.startup = make("startupProbe", false);
+      cp.liveness = make("livenessProbe", true);
+      cp.readiness = make("readinessProbe", false);
+    }
+    // One due attempt of one probe; records an Unhealthy event when it fails.
+    auto probe = [&](ProbeTracker& t, const char* what) {
+      if (!t.Due(now)) return;
+      ProbeAttempt a = RunProbeOnce(t.spec(), *node_.runtime, cp.container_id, pod_ip_);
+      t.Record(a, Clock::now());
+      if (!a.success) {
+        node_.events.Record(pod, "Warning", "Unhealthy",
+                            std::string(what) + " probe failed: " + a.message);
+      }
+    };
+    bool started = true;
+    std::string kill_reason;
+    if (cp.startup && !cp.startup->result()) {
+      probe(*cp.startup, "Startup");
+      started = cp.startup->result();
+      if (!started && cp.startup->failed()) kill_reason = "startup";
+      if (!started) wake_at(cp.startup->next());
+    }
+    if (started && kill_reason.empty()) {
+      if (cp.liveness) {
+        probe(*cp.liveness, "Liveness");
+        if (cp.liveness->failed()) kill_reason = "liveness";
+        wake_at(cp.liveness->next());
+      }
+      if (cp.readiness) {
+        probe(*cp.readiness, "Readiness");
+        oc.probe_ready = cp.readiness->result();
+        wake_at(cp.readiness->next());
+      }
+    }
+    if (!kill_reason.empty()) {
+      node_.events.Record(
+          pod, "Normal", "Killing",
+          "Container " + oc.name + " failed " + kill_reason + " probe, will be restarted");
+      std::string id = cp.container_id;
+      probes_.erase(oc.name);
+      if (has_readiness) oc.probe_ready = false;
+      if (sdk::Status s = node_.runtime->StopContainer(id, GracePeriod(pod)); !s.ok()) {
+        Warn(pod, "FailedKillPod", "stopping container " + oc.name + ": " + s.ToString());
+      }
+      wake_at(Clock::now());  // the exit is handled (restart policy) on the next sync
+    }
+  }
+  if (next && (!probe_wakeup_ || *next < *probe_wakeup_)) {
+    probe_wakeup_ = *next;
+    auto delay = std::chrono::duration_cast<std::chrono::milliseconds>(*next - Clock::now());
+    node_.executor.PostAfter(std::max(delay, std::chrono::milliseconds(0)),
+                             [weak = weak_from_this()] {
+                               if (auto self = weak.lock()) self->Trigger();
+                             });
+  }
 }
 
 void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs) {

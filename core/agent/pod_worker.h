@@ -28,6 +28,7 @@
 #include "core/agent/executor.h"
 #include "core/agent/pod_status_builder.h"
 #include "core/agent/pod_volumes.h"
+#include "core/agent/prober.h"
 #include "core/agent/restart_backoff.h"
 #include "core/client/client.h"
 
@@ -75,6 +76,9 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   // Decides for one exited container under the restart policy; may start the next attempt.
   void HandleExited(const client::Object& pod, const boost::json::object& spec,
                     const sdk::ContainerStatus& exited, bool restart, ObservedContainer& out);
+  // Runs the due probes of the running containers: sets their probe_ready, and stops a
+  // container whose liveness (or startup) probe failed, for the restart policy to restart.
+  void RunProbes(const client::Object& pod, const boost::json::array& specs, PodObservation& obs);
   void RetryLater(const std::string& key);
   void WriteStatus(const client::Object& pod, const PodObservation& obs);
   void Warn(const client::Object& pod, const std::string& reason, const std::string& message);
@@ -108,6 +112,12 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   boost::json::object last_status_;
   std::string last_warning_;
   bool retry_scheduled_ = false;
+  struct ContainerProbes {
+    std::string container_id;  // the container instance these trackers belong to
+    std::optional<ProbeTracker> startup, liveness, readiness;
+  };
+  std::map<std::string, ContainerProbes> probes_;  // by container name
+  std::optional<std::chrono::steady_clock::time_point> probe_wakeup_;
 };
 
 }  // namespace skiff::agent

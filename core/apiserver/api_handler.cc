@@ -10,6 +10,7 @@
 #include "core/api/table.h"
 #include "core/apiserver/discovery.h"
 #include "core/apiserver/json_fields.h"
+#include "core/apiserver/pod_exec_proxy.h"
 #include "core/apiserver/pod_log_proxy.h"
 #include "core/apiserver/protobuf_body.h"
 #include "core/apiserver/request_info.h"
@@ -114,6 +115,7 @@ class ApiHandler::Impl {
         kinds_(registry.kinds()),
         watches_(registry),
         log_proxy_(registry),
+        exec_proxy_(registry),
         pool_(kWritePoolThreads) {}
 
   ~Impl() { pool_.join(); }
@@ -172,6 +174,11 @@ class ApiHandler::Impl {
     if (!kind || (!kind->namespaced && !info.ns.empty() && info.resource != "namespaces") ||
         (kind->namespaced && info.ns.empty() && !info.name.empty())) {
       return ex->Respond(ErrorResponse(NotFoundPath()));
+    }
+    // pods/{name}/exec (a WebSocket upgrade) runs through the node agent (pod_exec_proxy.h).
+    if (info.subresource == "exec" && kind->group.empty() && kind->resource == "pods" &&
+        !info.name.empty()) {
+      return exec_proxy_.Serve(ex, info.ns, info.name);
     }
     if (info.verb == "get" || info.verb == "list" || info.verb == "watch") {
       return Read(ex, *kind, info);
@@ -412,7 +419,8 @@ class ApiHandler::Impl {
   ObjectRegistry& registry_;
   const api::KindRegistry& kinds_;
   WatchStreams watches_;
-  PodLogProxy log_proxy_;  // relays pods/{name}/log from the node agent
+  PodLogProxy log_proxy_;    // relays pods/{name}/log from the node agent
+  PodExecProxy exec_proxy_;  // pods/{name}/exec through the node agent
   boost::asio::thread_pool pool_;
 };
 

@@ -130,6 +130,17 @@ class Session : public std::enable_shared_from_this<Session> {
                });
   }
 
+  // A raw stream: no HTTP framing; what is written goes to the socket as is (never through
+  // the direct chunk-framed send).
+  void BeginRaw() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->streaming_ = true;
+      self->raw_ = true;
+      self->WatchPeer();
+      self->FlushStream();
+    });
+  }
+
   // Any thread. When the stream is idle (nothing queued, no send in flight) the caller sends
   // the chunk itself with one non-blocking send: a watch event fanned out to many streams
   // then costs one syscall each, with no hop through the I/O threads. Otherwise, or for
@@ -184,6 +195,10 @@ class Session : public std::enable_shared_from_this<Session> {
     void Respond(HttpResponse response) override { session_->Respond(std::move(response)); }
     std::shared_ptr<ResponseStream> StartStream(int status, std::string content_type) override {
       session_->BeginStream(status, std::move(content_type));
+      return std::make_shared<Stream>(session_);
+    }
+    std::shared_ptr<ResponseStream> StartRawStream() override {
+      session_->BeginRaw();
       return std::make_shared<Stream>(session_);
     }
 
@@ -332,8 +347,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (stream_ended_) pending_.clear();
     if (!streaming_ || writing_ || stream_ended_) return;
     if (pending_.empty()) {
+      if (close_requested_ && raw_) return HalfClose();
       if (!close_requested_) {
-        if (!AllowDirectWrites()) FlushStream();
+        if (!raw_ && !AllowDirectWrites()) FlushStream();
         return;
       }
       writing_ = true;
@@ -371,8 +387,25 @@ class Session : public std::enable_shared_from_this<Session> {
       data = std::move(joined);
     }
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
-    asio::async_write(stream_, http::make_chunk(asio::buffer(*data)),
-                      [data, done](beast::error_code ec, std::size_t n) { done(ec, n); });
+    auto written = [data, done](beast::error_code ec, std::size_t n) { done(ec, n); };
+    if (raw_) {
+      asio::async_write(stream_, asio::buffer(*data), std::move(written));
+    } else {
+      asio::async_write(stream_, http::make_chunk(asio::buffer(*data)), std::move(written));
+    }
+  }
+
+  // The end of a raw stream: FIN after the last byte, then wait (a while) for the peer to
+  // close its side, so nothing it still sends (a WebSocket close reply) resets the connection
+  // before it has read everything.
+  void HalfClose() {
+    if (half_closed_) return;
+    half_closed_ = true;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor());
+    timer->expires_after(std::chrono::seconds(10));
+    timer->async_wait([self = shared_from_this(), timer](beast::error_code) { self->EndStream(); });
   }
 
   void EndStream() {
@@ -404,6 +437,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool close_requested_ = false;
   bool stream_ended_ = false;
+  bool raw_ = false;
+  bool half_closed_ = false;
   struct Outgoing {
     std::shared_ptr<const std::string> bytes;
     bool framed = false;  // the unsent rest of a chunk a direct send began: send as is

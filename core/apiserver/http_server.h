@@ -59,6 +59,10 @@ class HttpExchange {
   // Exactly one of Respond / StartStream, exactly once.
   virtual void Respond(HttpResponse response) = 0;
   virtual std::shared_ptr<ResponseStream> StartStream(int status, std::string content_type) = 0;
+  // Instead of the two above, for a protocol switch (WebSocket): the caller writes the raw
+  // bytes of the 101 response and of everything after it; Close ends the connection. nullptr
+  // where unsupported.
+  virtual std::shared_ptr<ResponseStream> StartRawStream() { return nullptr; }
 };
 
 using HttpHandler = std::function<void(std::shared_ptr<HttpExchange>)>;

@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Pod startup latency on containerd: create -> Running for N pods on one node, and how much of
+it is containerd's own RunPodSandbox + CreateContainer + StartContainer (from its log, same
+run). Two modes: `sequential` (one pod at a time: pure latency) and `burst` (all created at
+once). Needs root, a build of skiff and skiff-bridge, and Debian's containerd/runc/busybox-static.
+
+    sudo /usr/bin/python3 bench/containerd/pod_startup.py --skiff build/core/cmd/skiff --pods 50
+"""
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(REPO, "tests", "e2e"))
+
+
+def percentile(values, p):
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = min(len(s) - 1, max(0, int(round(p / 100.0 * len(s) + 0.5)) - 1))
+    return s[k]
+
+
+def parse_time(stamp):
+    # containerd: time="2026-11-23T12:00:00.123456789Z"
+    stamp = stamp.rstrip("Z")
+    base, _, frac = stamp.partition(".")
+    t = datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%S").replace(
+        tzinfo=datetime.timezone.utc).timestamp()
+    return t + float("0." + (frac or "0"))
+
+
+def containerd_cri_seconds(log_path):
+    """Per pod name: seconds containerd spent in RunPodSandbox, CreateContainer and
+    StartContainer (request logged -> result logged), from its info-level log."""
+    line_re = re.compile(r'time="([^"]+)".*msg="(.*)"')
+    start, total = {}, {}
+    sandbox_pod, container_pod = {}, {}
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            m = line_re.search(line)
+            if not m:
+                continue
+            t, msg = parse_time(m.group(1)), m.group(2).replace('\\"', '"')
+            if msg.startswith("RunPodSandbox for &PodSandboxMetadata{Name:"):
+                pod = msg.split("Name:", 1)[1].split(",", 1)[0]
+                m2 = re.search(r'returns sandbox id "([0-9a-f]+)"', msg)
+                if m2:
+                    sandbox_pod[m2.group(1)] = pod
+                    total[pod] = total.get(pod, 0) + t - start.pop(("sb", pod), t)
+                else:
+                    start[("sb", pod)] = t
+            elif msg.startswith("CreateContainer within sandbox"):
+                sb = re.search(r'sandbox "([0-9a-f]+)"', msg).group(1)
+                pod = sandbox_pod.get(sb)
+                m2 = re.search(r'returns container id "([0-9a-f]+)"', msg)
+                if pod is None:
+                    continue
+                if m2:
+                    container_pod[m2.group(1)] = pod
+                    total[pod] = total.get(pod, 0) + t - start.pop(("cc", sb), t)
+                else:
+                    start[("cc", sb)] = t
+            elif msg.startswith("StartContainer for"):
+                cid = re.search(r'StartContainer for "([0-9a-f]+)"', msg).group(1)
+                pod = container_pod.get(cid)
+                if pod is None:
+                    continue
+                if "returns successfully" in msg:
+                    total[pod] = total.get(pod, 0) + t - start.pop(("sc", cid), t)
+                else:
+                    start[("sc", cid)] = t
+    return total
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skiff", default=os.path.join(REPO, "build", "core", "cmd", "skiff"))
+    ap.add_argument("--pods", type=int, default=50)
+    ap.add_argument("--mode", choices=["sequential", "burst", "both"], default="both")
+    a = ap.parse_args()
+    os.environ["SKIFF_BIN"] = os.path.abspath(a.skiff)
+    os.environ.setdefault("SKIFF_PLUGIN_DIR",
+                          os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+                              os.path.abspath(a.skiff)))), "plugins"))
+    import containerd_harness
+    from harness import Server
+    import test_containerd as tc
+    from kubernetes import client, config, watch
+
+    why = containerd_harness.missing_prerequisites()
+    if why:
+        sys.exit(why)
+    work = tempfile.mkdtemp(prefix="skiff-cd-bench-")
+    cd = containerd_harness.Containerd(os.path.join(work, "containerd"), tc.CNI_BIN, tc.BRIDGE,
+                                       tc.SUBNET, ipam_dir=os.path.join(work, "ipam"))
+    server = agent = None
+    try:
+        cd.start()
+        server = Server(extra_args=["--no-agent"]).start()
+        agent = tc.ContainerdAgent(server, tc.NODE, work, cd.endpoint).start()
+        config.load_kube_config(server.kubeconfig)
+        v1 = client.CoreV1Api()
+        running_at, lock = {}, threading.Lock()
+        stop = threading.Event()
+
+        def watcher():
+            w = watch.Watch()
+            while not stop.is_set():
+                for ev in w.stream(v1.list_namespaced_pod, "default", timeout_seconds=5):
+                    p = ev["object"]
+                    if p.status and p.status.phase == "Running":
+                        with lock:
+                            running_at.setdefault(p.metadata.name, time.time())
+                    if stop.is_set():
+                        break
+        th = threading.Thread(target=watcher, daemon=True)
+        th.start()
+        time.sleep(0.5)
+
+        def pod(name):
+            return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                    "spec": {"nodeName": tc.NODE, "terminationGracePeriodSeconds": 0,
+                             "containers": [{"name": "main", "image": containerd_harness.APP_IMAGE,
+                                             "command": ["sleep", "3600"]}]}}
+
+        def wait_running(names, timeout=300):
+            deadline = time.time() + timeout
+            while time.time() < deadline:
+                with lock:
+                    if all(n in running_at for n in names):
+                        return
+                time.sleep(0.01)
+            raise RuntimeError("pods not Running: " + agent.log())
+
+        results = {}
+        modes = ["sequential", "burst"] if a.mode == "both" else [a.mode]
+        for mode in modes:
+            created = {}
+            names = [f"{mode[:3]}-{i}" for i in range(a.pods)]
+            if mode == "sequential":
+                for n in names:
+                    created[n] = time.time()
+                    v1.create_namespaced_pod("default", pod(n))
+                    wait_running([n])
+            else:
+                for n in names:
+                    created[n] = time.time()
+                    v1.create_namespaced_pod("default", pod(n))
+                wait_running(names)
+            lat = {n: running_at[n] - created[n] for n in names}
+            cri = containerd_cri_seconds(cd.log_path)
+            share = [lat[n] - cri[n] for n in names if n in cri]
+            results[mode] = {
+                "pods": a.pods,
+                "p50_ms": percentile(lat.values(), 50) * 1000,
+                "p99_ms": percentile(lat.values(), 99) * 1000,
+                "mean_ms": statistics.mean(lat.values()) * 1000,
+                "containerd_cri_p50_ms": percentile([cri[n] for n in names if n in cri], 50) * 1000,
+                "skiff_share_p50_ms": percentile(share, 50) * 1000,
+                "skiff_share_p99_ms": percentile(share, 99) * 1000,
+                "wall_s": max(running_at[n] for n in names) - min(created.values()),
+            }
+            for n in names:
+                v1.delete_namespaced_pod(n, "default", grace_period_seconds=0)
+            deadline = time.time() + 300
+            while time.time() < deadline and v1.list_namespaced_pod("default").items:
+                time.sleep(0.2)
+        stop.set()
+        print(json.dumps(results, indent=1))
+    finally:
+        if agent:
+            agent.stop()
+        cd.stop()
+        if server:
+            server.stop()
+            server.cleanup()
+        os.system(f"ip link del {tc.BRIDGE} 2>/dev/null")
+        cd.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
