@@ -9,6 +9,7 @@
 #include "core/controllers/common/expectations.h"
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
 #include "tests/controllers/test_cluster.h"
@@ -176,6 +177,17 @@ TEST(ControllerWorkersTest, RetriesUntilDone) {
   EXPECT_TRUE(Eventually([&] { return calls.load() >= 3; }, 5s));
   workers.Stop();
   EXPECT_EQ(queue.NumRequeues("k"), 0);
+}
+
+TEST(ParallelForTest, RunsEachIndexOnce) {
+  for (int threads : {1, 4, 64}) {
+    std::vector<std::atomic<int>> seen(37);
+    ParallelFor(37, threads, [&](int i) { ++seen[i]; });
+    for (const auto& s : seen) EXPECT_EQ(s.load(), 1);
+  }
+  int calls = 0;
+  ParallelFor(0, 8, [&](int) { ++calls; });
+  EXPECT_EQ(calls, 0);
 }
 
 }  // namespace
