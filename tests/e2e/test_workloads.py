@@ -1,7 +1,8 @@
 """Workload controllers end to end: `skiff server` with its scheduler and embedded agent (one
 node, the mock runtime), driven by the real kubectl. A Deployment becomes Running pods, scales,
-rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), and its
-ReplicaSets and pods are garbage-collected when it is deleted."""
+rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), restarts
+(`kubectl rollout restart`), and its ReplicaSets and pods are garbage-collected when it is
+deleted."""
 
 import json
 import time
@@ -122,6 +123,16 @@ class WorkloadsTest(unittest.TestCase):
         self.wait("5 pods of the old image again",
                   lambda: len(self.running("nginx:1.25")) == 5 and len(self.running()) == 5)
         self.assertEqual(len(self.items("rs")), 2)  # the old ReplicaSet came back
+
+        # A restart replaces every pod (a new template annotation, a new ReplicaSet).
+        before = {p["metadata"]["name"] for p in self.running()}
+        self.kubectl("rollout", "restart", "deployment/web")
+        out, err = self.rollout_status()
+        self.assertIn("successfully rolled out", out, err)
+        self.wait("5 restarted pods", lambda: len(self.running()) == 5 and not (
+            {p["metadata"]["name"] for p in self.running()} & before))
+        for p in self.running():
+            self.assertIn("kubectl.kubernetes.io/restartedAt", p["metadata"]["annotations"])
 
         # Deleting the deployment removes its ReplicaSets and pods.
         self.kubectl("delete", "deployment", "web", timeout=120)
