@@ -139,6 +139,32 @@ class WorkloadsTest(unittest.TestCase):
         self.wait("no ReplicaSets and no pods",
                   lambda: not self.items("rs") and not self.items("pods"))
 
+    def test_cascade_orphan_and_foreground(self):
+        rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "keep"},
+              "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "keep"}},
+                       "template": {"metadata": {"labels": {"app": "keep"}},
+                                    "spec": {"terminationGracePeriodSeconds": 1,
+                                             "containers": [{"name": "c", "image": "busybox"}]}}}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(rs))
+        self.wait("2 pods", lambda: len(self.items("pods", "app=keep")) == 2)
+        # Orphan: the ReplicaSet goes, its pods stay without an owner.
+        self.kubectl("delete", "rs", "keep", "--cascade=orphan", timeout=120)
+        self.assertEqual(self.items("rs", "app=keep"), [])
+        pods = self.items("pods", "app=keep")
+        self.assertEqual(len(pods), 2)
+        for p in pods:
+            self.assertFalse(p["metadata"].get("ownerReferences"))
+        # A new ReplicaSet adopts them instead of creating pods; foreground deletion then
+        # removes the pods before the ReplicaSet.
+        self.kubectl("apply", "-f", "-", input=json.dumps(rs))
+        self.wait("the orphans adopted", lambda: all(
+            p["metadata"].get("ownerReferences") for p in self.items("pods", "app=keep")))
+        self.assertEqual({p["metadata"]["name"] for p in self.items("pods", "app=keep")},
+                         {p["metadata"]["name"] for p in pods})
+        self.kubectl("delete", "rs", "keep", "--cascade=foreground", timeout=120)
+        self.wait("no pods and no ReplicaSet", lambda: not self.items("pods", "app=keep")
+                  and not self.items("rs", "app=keep"))
+
 
 if __name__ == "__main__":
     unittest.main()
