@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/claim.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
@@ -160,35 +161,13 @@ bool ReplicaSetController::Sync(const std::string& key) {
   // of the last one brings the key back.
   if (!expectations_.Satisfied(key)) return true;
   auto selector = WorkloadSelector(rs, kind_);
-  bool ok = true;
 
   // Claim: keep owned pods that still match, release the others, adopt matching orphans.
-  std::vector<client::Object> owned;
-  for (auto& pod : GetAll(pods_, pod_index_.Keys(OwnerIndex(uid)))) {
-    if (selector && selector->Matches(api::FindPath(pod, "metadata.labels"))) {
-      owned.push_back(std::move(pod));
-    } else if (!Deleting(pod)) {
-      auto r = Release(client_, PodKind(), pod, uid);
-      if (!r.ok() && r.error().code != 404) ok = false;
-    }
-  }
-  if (selector && !Deleting(rs)) {
-    bool checked = false;
-    for (auto& pod : GetAll(pods_, pod_index_.Keys(OrphanIndex(ns)))) {
-      if (Deleting(pod) || !selector->Matches(api::FindPath(pod, "metadata.labels"))) continue;
-      if (!checked) {  // adopt only for a live, current owner
-        auto fresh = client_.Get(kind_, ns, name);
-        if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || Deleting(*fresh)) break;
-        checked = true;
-      }
-      auto r = Adopt(client_, PodKind(), pod, rs, kind_);
-      if (r.ok()) {
-        owned.push_back(std::move(r.value()));
-      } else if (r.error().code != 404) {
-        ok = false;
-      }
-    }
-  }
+  Claimed claimed = ClaimDependents(client_, PodKind(), rs, kind_, selector,
+                                    GetAll(pods_, pod_index_.Keys(OwnerIndex(uid))),
+                                    GetAll(pods_, pod_index_.Keys(OrphanIndex(ns))));
+  bool ok = claimed.ok;
+  std::vector<client::Object>& owned = claimed.objects;
 
   std::vector<client::Object> active;
   for (auto& p : owned) {
