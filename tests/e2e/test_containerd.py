@@ -194,7 +194,7 @@ class ContainerdTest(unittest.TestCase):
         # The pod's host-side veth hangs on the bridge.
         self.assertTrue(sh("ip", "-o", "link", "show", "master", BRIDGE).strip())
 
-        # httpd as PID 1 ignores SIGTERM: the stop must escalate to SIGKILL after the grace.
+        # StopContainer: SIGTERM, then SIGKILL once the grace period (3 s) is over.
         t0 = time.time()
         self.kubectl("delete", "pod", "web", "--wait=false")
         gone = self.wait_gone("web")
@@ -226,6 +226,7 @@ class ContainerdTest(unittest.TestCase):
         self.assertIn("cwd=/tmp\n", logs)
         self.assertIn("host=echo\n", logs)
         self.assertIn("to-stderr\n", logs)
+        self.assertEqual(self.kubectl("logs", "-f", "echo"), logs)  # ends: the container exited
         self.kubectl("delete", "pod", "echo", "--wait=false")
         self.wait_gone("echo")
 
@@ -247,6 +248,25 @@ class ContainerdTest(unittest.TestCase):
             self.kubectl("delete", "pod", name, "--wait=false")
         for name in ("flaky", "done"):
             self.wait_gone(name)
+
+    def test_limits_reach_the_cgroup_and_secret_volume_is_mounted(self):
+        self.apply({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"},
+                    "stringData": {"token": "s3cret"}})
+        self.create_pod("limited", {"command": ["sleep", "600"],
+                                    "resources": {"limits": {"cpu": "500m", "memory": "64Mi"}},
+                                    "volumeMounts": [{"name": "creds",
+                                                      "mountPath": "/etc/creds"}]},
+                        volumes=[{"name": "creds", "secret": {"secretName": "creds"}}], grace=1)
+        self.wait_pod("limited", self.running)
+
+        def exec_(*cmd):
+            return self.kubectl("exec", "limited", "--", *cmd).strip()
+        self.assertEqual(exec_("cat", "/etc/creds/token"), "s3cret")
+        self.assertEqual(exec_("cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+                         str(64 * 1024 * 1024))
+        self.assertEqual(exec_("cat", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), "50000")
+        self.kubectl("delete", "pod", "limited", "--wait=false")
+        self.wait_gone("limited")
 
     def ready(self, p):
         for c in p.get("status", {}).get("conditions", []):
