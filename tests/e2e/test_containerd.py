@@ -16,7 +16,7 @@ import urllib.request
 
 import containerd_harness
 from containerd_harness import APP_IMAGE, Containerd
-from harness import SKIFF, Server, free_port
+from harness import REPO, SKIFF, Server, free_port
 from test_agent import Agent
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
@@ -267,6 +267,40 @@ class ContainerdTest(unittest.TestCase):
         self.assertEqual(exec_("cat", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), "50000")
         self.kubectl("delete", "pod", "limited", "--wait=false")
         self.wait_gone("limited")
+
+    def test_web_manifest_deployment_serves_its_configmap(self):
+        self.kubectl("apply", "-f", os.path.join(REPO, "examples", "manifests", "web.yaml"))
+        try:
+            def replicasets():
+                out = self.kubectl("get", "replicasets", "-l", "app=web-cd", "-o", "name")
+                return out.strip()
+            deadline = time.time() + 20
+            while time.time() < deadline and not replicasets():
+                time.sleep(0.5)
+            if not replicasets():
+                self.skipTest("no Deployment controller in this build (nothing made a ReplicaSet)")
+
+            def two_running():
+                out = self.kubectl("get", "pods", "-l", "app=web-cd", "-o", "json")
+                pods = [p for p in json.loads(out)["items"] if self.running(p)
+                        and p["status"].get("podIP")]
+                return pods if len(pods) == 2 else None
+            pods = self.wait_for("2 web-cd pods Running", two_running, timeout=90)
+            for p in pods:
+                ip = p["status"]["podIP"]
+                self.assertIn(ipaddress.ip_address(ip), ipaddress.ip_network(SUBNET))
+
+                def serves():
+                    try:
+                        return http_get(f"http://{ip}/")
+                    except OSError:
+                        return None
+                self.assertEqual(self.wait_for(f"http://{ip}/", serves), "hello from skiff\n")
+        finally:
+            self.kubectl("delete", "-f", os.path.join(REPO, "examples", "manifests", "web.yaml"),
+                         "--wait=false", check=False)
+            self.wait_for("web-cd pods gone", lambda: not self.kubectl(
+                "get", "pods", "-l", "app=web-cd", "-o", "name").strip(), timeout=90)
 
     def ready(self, p):
         for c in p.get("status", {}).get("conditions", []):
