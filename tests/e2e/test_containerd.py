@@ -16,7 +16,7 @@ import urllib.request
 
 import containerd_harness
 from containerd_harness import APP_IMAGE, Containerd
-from harness import SKIFF, Server, free_port
+from harness import REPO, SKIFF, Server, free_port
 from test_agent import Agent
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
@@ -194,7 +194,7 @@ class ContainerdTest(unittest.TestCase):
         # The pod's host-side veth hangs on the bridge.
         self.assertTrue(sh("ip", "-o", "link", "show", "master", BRIDGE).strip())
 
-        # httpd as PID 1 ignores SIGTERM: the stop must escalate to SIGKILL after the grace.
+        # StopContainer: SIGTERM, then SIGKILL once the grace period (3 s) is over.
         t0 = time.time()
         self.kubectl("delete", "pod", "web", "--wait=false")
         gone = self.wait_gone("web")
@@ -226,6 +226,7 @@ class ContainerdTest(unittest.TestCase):
         self.assertIn("cwd=/tmp\n", logs)
         self.assertIn("host=echo\n", logs)
         self.assertIn("to-stderr\n", logs)
+        self.assertEqual(self.kubectl("logs", "-f", "echo"), logs)  # ends: the container exited
         self.kubectl("delete", "pod", "echo", "--wait=false")
         self.wait_gone("echo")
 
@@ -247,6 +248,59 @@ class ContainerdTest(unittest.TestCase):
             self.kubectl("delete", "pod", name, "--wait=false")
         for name in ("flaky", "done"):
             self.wait_gone(name)
+
+    def test_limits_reach_the_cgroup_and_secret_volume_is_mounted(self):
+        self.apply({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "creds"},
+                    "stringData": {"token": "s3cret"}})
+        self.create_pod("limited", {"command": ["sleep", "600"],
+                                    "resources": {"limits": {"cpu": "500m", "memory": "64Mi"}},
+                                    "volumeMounts": [{"name": "creds",
+                                                      "mountPath": "/etc/creds"}]},
+                        volumes=[{"name": "creds", "secret": {"secretName": "creds"}}], grace=1)
+        self.wait_pod("limited", self.running)
+
+        def exec_(*cmd):
+            return self.kubectl("exec", "limited", "--", *cmd).strip()
+        self.assertEqual(exec_("cat", "/etc/creds/token"), "s3cret")
+        self.assertEqual(exec_("cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"),
+                         str(64 * 1024 * 1024))
+        self.assertEqual(exec_("cat", "/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), "50000")
+        self.kubectl("delete", "pod", "limited", "--wait=false")
+        self.wait_gone("limited")
+
+    def test_web_manifest_deployment_serves_its_configmap(self):
+        self.kubectl("apply", "-f", os.path.join(REPO, "examples", "manifests", "web.yaml"))
+        try:
+            def replicasets():
+                out = self.kubectl("get", "replicasets", "-l", "app=web-cd", "-o", "name")
+                return out.strip()
+            deadline = time.time() + 20
+            while time.time() < deadline and not replicasets():
+                time.sleep(0.5)
+            if not replicasets():
+                self.skipTest("no Deployment controller in this build (nothing made a ReplicaSet)")
+
+            def two_running():
+                out = self.kubectl("get", "pods", "-l", "app=web-cd", "-o", "json")
+                pods = [p for p in json.loads(out)["items"] if self.running(p)
+                        and p["status"].get("podIP")]
+                return pods if len(pods) == 2 else None
+            pods = self.wait_for("2 web-cd pods Running", two_running, timeout=90)
+            for p in pods:
+                ip = p["status"]["podIP"]
+                self.assertIn(ipaddress.ip_address(ip), ipaddress.ip_network(SUBNET))
+
+                def serves():
+                    try:
+                        return http_get(f"http://{ip}/")
+                    except OSError:
+                        return None
+                self.assertEqual(self.wait_for(f"http://{ip}/", serves), "hello from skiff\n")
+        finally:
+            self.kubectl("delete", "-f", os.path.join(REPO, "examples", "manifests", "web.yaml"),
+                         "--wait=false", check=False)
+            self.wait_for("web-cd pods gone", lambda: not self.kubectl(
+                "get", "pods", "-l", "app=web-cd", "-o", "name").strip(), timeout=90)
 
     def ready(self, p):
         for c in p.get("status", {}).get("conditions", []):
