@@ -493,12 +493,12 @@ bool DeploymentController::UpdateStatus(State& s) {
                                      "ReplicaSet \"" + rs_name + "\" has timed out progressing.",
                                      false, now));
     } else {
-      conditions.push_back(Condition(
-          old_prog, "Progressing", "True", "ReplicaSetUpdated",
-          "ReplicaSet \"" + rs_name + "\" is progressing.",
-          progressed || !old_prog || api::GetString(*old_prog, "reason") != "ReplicaSetUpdated",
-          now));
-      requeue_deadline = true;
+      bool touch =
+          progressed || !old_prog || api::GetString(*old_prog, "reason") != "ReplicaSetUpdated";
+      conditions.push_back(Condition(old_prog, "Progressing", "True", "ReplicaSetUpdated",
+                                     "ReplicaSet \"" + rs_name + "\" is progressing.", touch, now));
+      // Look again when the deadline passes (once per update of lastUpdateTime).
+      requeue_deadline = touch;
     }
   }
 
