@@ -1,6 +1,7 @@
 // Per-call overhead of a plugin call made in-process (the .so through the host's loader, and
 // the plain object for reference) against the same plugin as a sidecar over a unix socket (the
-// real skiff-mock-runtime process, reached through the host's CRI client).
+// real skiff-mock-runtime process, reached through the host's CRI client). `bounded` is the
+// plain object behind the deadline wrapper the agent puts on every in-process plugin.
 //
 //   plugincall_bench [--benchmark_filter=...]
 //
@@ -16,6 +17,7 @@
 #include <memory>
 #include <mutex>
 
+#include "core/pluginhost/bounded_plugins.h"
 #include "core/pluginhost/grpc_clients.h"
 #include "core/pluginhost/library_loader.h"
 #include "core/pluginhost/sidecar_supervisor.h"
@@ -65,6 +67,14 @@ class SidecarFixture {
 
 RuntimeService& Direct() {
   static auto* runtime = skiff::mock::NewMockRuntime("{}").value().release();
+  return *runtime;
+}
+
+// The plain object behind the deadline wrapper every in-process plugin gets in the agent:
+// each call is handed to a pool thread and waited for.
+RuntimeService& Bounded() {
+  static auto runtime = skiff::pluginhost::BoundPlugin(
+      std::shared_ptr<RuntimeService>(skiff::mock::NewMockRuntime("{}").value()), {"mock", {}});
   return *runtime;
 }
 
@@ -157,14 +167,18 @@ void ListContainers(benchmark::State& state, RuntimeService& (*runtime)()) {
 
 BENCHMARK_CAPTURE(Version, direct, &Direct);
 BENCHMARK_CAPTURE(Version, library, &Library);
+BENCHMARK_CAPTURE(Version, bounded, &Bounded);
+BENCHMARK_CAPTURE(Version, bounded, &Bounded)->Threads(4)->UseRealTime();
 BENCHMARK_CAPTURE(Version, sidecar, &Sidecar);
 BENCHMARK_CAPTURE(Version, sidecar, &Sidecar)->Threads(4)->UseRealTime();
 BENCHMARK_CAPTURE(Status, direct, &Direct);
 BENCHMARK_CAPTURE(Status, library, &Library);
+BENCHMARK_CAPTURE(Status, bounded, &Bounded);
 BENCHMARK_CAPTURE(Status, sidecar, &Sidecar);
 BENCHMARK_CAPTURE(PodSandboxStatus, library, &Library);
 BENCHMARK_CAPTURE(PodSandboxStatus, sidecar, &Sidecar);
 BENCHMARK_CAPTURE(ListContainers, library, &Library)->Arg(100);
+BENCHMARK_CAPTURE(ListContainers, bounded, &Bounded)->Arg(100);
 BENCHMARK_CAPTURE(ListContainers, sidecar, &Sidecar)->Arg(100);
 
 }  // namespace

@@ -12,11 +12,6 @@ namespace {
 
 constexpr int kMaxMessageBytes = 16 * 1024 * 1024;
 
-std::string FormatDuration(std::chrono::milliseconds d) {
-  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
-  return std::to_string(d.count()) + "ms";
-}
-
 }  // namespace
 
 std::shared_ptr<grpc::Channel> NewPluginChannel(const std::string& endpoint) {
@@ -36,11 +31,12 @@ GrpcCaller::GrpcCaller(std::string kind, GrpcClientOptions options)
 
 sdk::Status GrpcCaller::Failure(std::string_view op, std::chrono::milliseconds timeout,
                                 bool expired, const grpc::Status& status) const {
-  std::string prefix = kind_ + " plugin '" + options_.plugin_name + "' " + std::string(op) + ": ";
+  std::string prefix = PluginCallPrefix(kind_, options_.plugin_name, op);
   switch (status.error_code()) {
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       if (!expired) break;
-      return sdk::Status::DeadlineExceeded(prefix + "no answer within " + FormatDuration(timeout));
+      return sdk::Status::DeadlineExceeded(
+          NoAnswerMessage(kind_, options_.plugin_name, op, timeout));
     case grpc::StatusCode::UNAVAILABLE:
       return sdk::Status::Unavailable(prefix + "unavailable at " + options_.endpoint + " (" +
                                       status.error_message() + ")");

@@ -7,19 +7,19 @@
 #include <chrono>
 #include <string>
 
+#include "core/pluginhost/call_timeouts.h"
+
 namespace skiff::pluginhost {
 
 struct GrpcClientOptions {
   std::string plugin_name;  // named in every error, e.g. "mock" or "containerd"
   std::string endpoint;     // "unix:///run/skiff/mock.sock"
-  // Deadline of an ordinary call.
-  std::chrono::milliseconds call_timeout = std::chrono::seconds(10);
-  // Calls that carry their own timeout (StopContainer, ExecSync) get that timeout plus this
-  // margin, so the plugin's own timeout fires first and its answer still reaches us.
-  std::chrono::milliseconds timeout_margin = std::chrono::seconds(5);
-  // Calls that legitimately take long with no timeout of their own: PullImage, and ExecSync
-  // with timeout 0 ("none"). Still bounded, so nothing waits forever.
-  std::chrono::milliseconds long_call_timeout = std::chrono::minutes(5);
+  // The deadlines, as in CallTimeouts (which has the defaults and the policy).
+  std::chrono::milliseconds call_timeout = CallTimeouts{}.call_timeout;
+  std::chrono::milliseconds timeout_margin = CallTimeouts{}.timeout_margin;
+  std::chrono::milliseconds long_call_timeout = CallTimeouts{}.long_call_timeout;
+
+  CallTimeouts timeouts() const { return {call_timeout, timeout_margin, long_call_timeout}; }
 };
 
 }  // namespace skiff::pluginhost

@@ -11,7 +11,6 @@ namespace {
 
 namespace cri = ::runtime::v1;
 using grpc::ClientContext;
-using std::chrono::milliseconds;
 using wire::FromWire;
 using wire::ToWire;
 
@@ -128,7 +127,7 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     req.set_container_id(container_id);
     req.set_timeout(timeout.count());
     cri::StopContainerResponse resp;
-    return caller_.Call("StopContainer", OwnTimeout(timeout, caller_.options().call_timeout),
+    return caller_.Call("StopContainer", caller_.options().timeouts().StopContainer(timeout),
                         [&](ClientContext* c) { return runtime_->StopContainer(c, req, &resp); });
   }
 
@@ -175,7 +174,7 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     for (const auto& arg : cmd) req.add_cmd(arg);
     req.set_timeout(timeout.count());
     cri::ExecSyncResponse resp;
-    auto s = caller_.Call("ExecSync", OwnTimeout(timeout, caller_.options().long_call_timeout),
+    auto s = caller_.Call("ExecSync", caller_.options().timeouts().ExecSync(timeout),
                           [&](ClientContext* c) { return runtime_->ExecSync(c, req, &resp); });
     if (!s.ok()) return s;
     return FromWire(resp);
@@ -189,7 +188,7 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     ToWire(auth, req.mutable_auth());
     ToWire(sandbox_config, req.mutable_sandbox_config());
     cri::PullImageResponse resp;
-    auto s = caller_.Call("PullImage", caller_.options().long_call_timeout,
+    auto s = caller_.Call("PullImage", caller_.options().timeouts().PullImage(),
                           [&](ClientContext* c) { return images_->PullImage(c, req, &resp); });
     if (!s.ok()) return s;
     return resp.image_ref();
@@ -230,12 +229,6 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
   }
 
  private:
-  // The deadline of a call that carries its own timeout; 0 means "none" in CRI.
-  milliseconds OwnTimeout(std::chrono::seconds timeout, milliseconds when_none) const {
-    if (timeout.count() <= 0) return when_none;
-    return std::chrono::duration_cast<milliseconds>(timeout) + caller_.options().timeout_margin;
-  }
-
   GrpcCaller caller_;
   std::unique_ptr<cri::RuntimeService::Stub> runtime_;
   std::unique_ptr<cri::ImageService::Stub> images_;

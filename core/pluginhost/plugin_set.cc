@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/apiserver/yaml_json.h"
+#include "core/pluginhost/bounded_plugins.h"
 #include "core/pluginhost/cni_exec.h"
 #include "core/pluginhost/grpc_clients.h"
 #include "core/pluginhost/library_loader.h"
@@ -183,7 +184,8 @@ sdk::Result<std::shared_ptr<T>> OpenDefault(const PluginSpec& spec, std::chrono:
     case PluginMode::kLibrary: {
       auto made = LoadPluginLibrary<T>(spec.library, spec.config_json);
       if (!made.ok()) return Named(spec, made.status());
-      return std::move(made).value();
+      // Called in our threads: the deadlines a sidecar's calls get must come from us.
+      return BoundPlugin(std::move(made).value(), {spec.name, {.call_timeout = timeout}});
     }
     case PluginMode::kSidecar:
     case PluginMode::kEndpoint:

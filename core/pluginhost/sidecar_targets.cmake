@@ -14,7 +14,7 @@ add_library(skiff_pluginhost_grpc STATIC
 target_include_directories(skiff_pluginhost_grpc PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
 target_link_libraries(skiff_pluginhost_grpc
   PUBLIC skiff_sdk
-  PRIVATE skiff_sdk_wire skiff_proto spdlog::spdlog Threads::Threads)
+  PRIVATE skiff_pluginhost_bounded skiff_sdk_wire skiff_proto spdlog::spdlog Threads::Threads)
 
 # The conformance runner's gRPC sources (--runtime-endpoint, ...) and skiff-conformance-grpc,
 # the runner with them. Only when the conformance suites are built (they need GoogleTest).

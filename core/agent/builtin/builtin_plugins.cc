@@ -1,5 +1,6 @@
 #include "core/agent/builtin/builtin_plugins.h"
 
+#include "core/pluginhost/bounded_plugins.h"
 #include "plugins/bridge-cni/bridge_plugin.h"
 #include "plugins/hostpath-csi/hostpath_plugin.h"
 #include "plugins/mock-runtime/mock_runtime.h"
@@ -9,14 +10,17 @@ namespace {
 
 constexpr std::string_view kPrefix = "builtin:";
 
+// Built-in plugins run in our threads like library ones, so they get the same deadlines.
 template <typename T, typename Factory>
-sdk::Result<std::shared_ptr<T>> Make(const pluginhost::PluginSpec& spec, Factory factory) {
+sdk::Result<std::shared_ptr<T>> Make(const pluginhost::PluginSpec& spec, Factory factory,
+                                     std::chrono::seconds timeout) {
   auto made = factory(spec.config_json);
   if (!made.ok()) {
     return sdk::Status(made.status().code(),
                        spec.Label() + ": " + std::string(made.status().message()));
   }
-  return std::shared_ptr<T>(std::move(made).value());
+  return pluginhost::BoundPlugin(std::shared_ptr<T>(std::move(made).value()),
+                                 {spec.name, {.call_timeout = timeout}});
 }
 
 }  // namespace
@@ -34,14 +38,14 @@ pluginhost::PluginOpeners BuiltinAwareOpeners() {
   o.runtime = [=](const pluginhost::PluginSpec& s,
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::RuntimeService>> {
     if (!builtin(s)) return defaults.runtime(s, t);
-    if (s.library == "builtin:mock") return Make<sdk::RuntimeService>(s, &mock::NewMockRuntime);
+    if (s.library == "builtin:mock") return Make<sdk::RuntimeService>(s, &mock::NewMockRuntime, t);
     return unknown(s);
   };
   o.network = [=](const pluginhost::PluginSpec& s,
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::NetworkPlugin>> {
     if (!builtin(s)) return defaults.network(s, t);
     if (s.library == "builtin:bridge") {
-      return Make<sdk::NetworkPlugin>(s, &bridge_cni::NewBridgePlugin);
+      return Make<sdk::NetworkPlugin>(s, &bridge_cni::NewBridgePlugin, t);
     }
     return unknown(s);
   };
@@ -49,7 +53,7 @@ pluginhost::PluginOpeners BuiltinAwareOpeners() {
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::StoragePlugin>> {
     if (!builtin(s)) return defaults.storage(s, t);
     if (s.library == "builtin:hostpath") {
-      return Make<sdk::StoragePlugin>(s, &hostpath::NewHostpathPlugin);
+      return Make<sdk::StoragePlugin>(s, &hostpath::NewHostpathPlugin, t);
     }
     return unknown(s);
   };
