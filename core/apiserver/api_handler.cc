@@ -10,9 +10,9 @@
 #include "core/api/table.h"
 #include "core/apiserver/discovery.h"
 #include "core/apiserver/json_fields.h"
-#include "core/apiserver/protobuf_body.h"
 #include "core/apiserver/pod_exec_proxy.h"  // pods/{name}/exec (containerd branch)
 #include "core/apiserver/pod_log_proxy.h"   // pods/{name}/log (agent branch)
+#include "core/apiserver/protobuf_body.h"
 #include "core/apiserver/request_info.h"
 #include "core/apiserver/watch_streams.h"
 #include "core/apiserver/yaml_json.h"
