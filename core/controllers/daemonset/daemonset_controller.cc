@@ -40,6 +40,12 @@ bool SamePlacement(const json::object& a, const json::object& b) {
   return true;
 }
 
+client::ListOptions Labelled(std::string label) {
+  client::ListOptions options;
+  options.label_selector = std::move(label);
+  return options;
+}
+
 }  // namespace
 
 DaemonSetController::DaemonSetController(client::Client& client)
@@ -52,7 +58,9 @@ DaemonSetController::DaemonSetController(client::Client& client)
                   queue_.Add(client::ObjectKey(o));
                 },
                 [this](const client::Object& o) { expectations_.Forget(client::ObjectKey(o)); }}),
-      pods_(client, PodKind(), "", {},
+      // Only pods with a revision label (DaemonSet and StatefulSet pods): a Deployment's
+      // thousands are not worth caching. Orphans left by an orphaning delete keep the label.
+      pods_(client, PodKind(), "", Labelled("controller-revision-hash"),
             client::InformerHandlers{[this](const client::Object& o) { OnPodAdd(o); },
                                      [this](const client::Object& old_pod,
                                             const client::Object& o) { OnPodUpdate(old_pod, o); },

@@ -2,10 +2,11 @@
 
 // DaemonSetController: keeps one pod of each DaemonSet on every node that should run it (see
 // daemonset_plan.h), following nodes as they come, go and change, and reports its status.
-// Adopts orphan pods its selector matches. Pod names are generated, so it records the
-// creations and deletions it has in flight (Expectations) and does not act again on a cache
-// that has not seen them. Owns informers on DaemonSets, pods and nodes, a work queue and one
-// worker thread; the Client must outlive it.
+// Adopts orphan pods its selector matches that carry a controller-revision-hash label. Pod
+// names are generated, so it records the creations and deletions it has in flight
+// (Expectations) and does not act again on a cache that has not seen them. Owns informers on
+// DaemonSets, pods (with that label) and nodes, a work queue and one worker thread; the Client
+// must outlive it.
 
 #include "core/client/client.h"
 #include "core/client/informer.h"

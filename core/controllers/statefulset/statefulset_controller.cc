@@ -31,6 +31,12 @@ bool StatusDiffers(const json::object& set, const json::object& status) {
   return false;
 }
 
+client::ListOptions Labelled(std::string label) {
+  client::ListOptions options;
+  options.label_selector = std::move(label);
+  return options;
+}
+
 }  // namespace
 
 StatefulSetController::StatefulSetController(client::Client& client)
@@ -43,8 +49,10 @@ StatefulSetController::StatefulSetController(client::Client& client)
                   queue_.Add(client::ObjectKey(o));
                 },
                 [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}),
+      // Only pods with a StatefulSet identity: the others (a Deployment's thousands) are not
+      // worth caching. Orphans left by an orphaning delete keep the label and are adopted.
       pods_(
-          client, Kind("", "pods"), "", {},
+          client, Kind("", "pods"), "", Labelled(kPodNameLabel),
           client::InformerHandlers{[this](const client::Object& o) { EnqueueOwnerOf(o); },
                                    [this](const client::Object& old_pod, const client::Object& o) {
                                      EnqueueOwnerOf(old_pod);

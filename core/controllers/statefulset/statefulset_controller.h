@@ -2,8 +2,9 @@
 
 // StatefulSetController: keeps each StatefulSet's pods NAME-0..N-1 and their claims in line with
 // its spec (see statefulset_plan.h for the rules) and reports its status. Adopts orphan pods its
-// selector matches. Owns informers on StatefulSets, pods and claims, a work queue and one
-// worker thread; the Client must outlive it.
+// selector matches that carry the statefulset.kubernetes.io/pod-name label. Owns informers on
+// StatefulSets, pods (with that label) and claims, a work queue and one worker thread; the
+// Client must outlive it.
 
 #include "core/client/client.h"
 #include "core/client/informer.h"
