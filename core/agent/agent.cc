@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "core/agent/container_log_server.h"
 #include "core/agent/event_recorder.h"
@@ -166,7 +168,18 @@ std::size_t Agent::WorkerCountForTest() const {
 
 Status Agent::Start(bool watch_pods) {
   Impl& d = *impl_;
+  // The runtime may still be coming up (a sidecar restarted along with the agent); its name
+  // prefixes every container ID, so ask for a while before settling for "unknown".
   auto version = d.plugins.runtime->Version("v1");
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !version.ok() && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    version = d.plugins.runtime->Version("v1");
+  }
+  if (!version.ok()) {
+    spdlog::warn("agent: runtime Version: {}; reporting it as unknown",
+                 version.status().ToString());
+  }
   NodeIdentity identity;
   identity.runtime_name = version.ok() ? version->runtime_name : "unknown";
   identity.runtime_version = version.ok() ? version->runtime_version : "unknown";
