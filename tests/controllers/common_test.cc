@@ -4,13 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 
+#include "core/controllers/common/claim.h"
 #include "core/controllers/common/controller_workers.h"
 #include "core/controllers/common/expectations.h"
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/workload_selector.h"
 #include "tests/controllers/test_cluster.h"
 
 namespace skiff::controllers {
@@ -176,6 +180,62 @@ TEST(ControllerWorkersTest, RetriesUntilDone) {
   EXPECT_TRUE(Eventually([&] { return calls.load() >= 3; }, 5s));
   workers.Stop();
   EXPECT_EQ(queue.NumRequeues("k"), 0);
+}
+
+TEST(ClaimTest, KeepsReleasesAndAdopts) {
+  TestCluster cluster;
+  auto& c = cluster.client();
+  const api::Kind& rs_kind = KindOf("apps", "replicasets");
+  json::object spec{{"containers", json::array{json::object{{"name", "c"}, {"image", "i"}}}}};
+  auto rs = c.Create(
+      rs_kind, "default",
+      client::Object{
+          {"metadata", {{"name", "web"}}},
+          {"spec",
+           {{"replicas", 0},
+            {"selector", {{"matchLabels", {{"app", "web"}}}}},
+            {"template", {{"metadata", {{"labels", {{"app", "web"}}}}}, {"spec", spec}}}}}});
+  ASSERT_TRUE(rs.ok()) << rs.error().message;
+  auto pod = [&](const std::string& name, const std::string& app, bool owned) {
+    json::object meta{{"name", name}, {"labels", {{"app", app}}}};
+    if (owned) meta["ownerReferences"] = json::array{MakeControllerRef(*rs, rs_kind)};
+    auto r = c.Create(PodKind(), "default", client::Object{{"metadata", meta}, {"spec", spec}});
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.value();
+  };
+  auto kept = pod("kept", "web", true);
+  auto moved = pod("moved", "other", true);
+  auto orphan = pod("orphan", "web", false);
+  auto stranger = pod("stranger", "other", false);
+  auto selector = WorkloadSelector(*rs, rs_kind);
+  ASSERT_TRUE(selector);
+  Claimed got =
+      ClaimDependents(c, PodKind(), *rs, rs_kind, selector, {kept, moved}, {orphan, stranger});
+  EXPECT_TRUE(got.ok);
+  std::set<std::string> names;
+  for (const auto& p : got.objects) names.insert(std::string(api::GetString(p, "metadata.name")));
+  EXPECT_EQ(names, (std::set<std::string>{"kept", "orphan"}));
+  EXPECT_FALSE(ControllerRef(c.Get(PodKind(), "default", "moved").value()));
+  EXPECT_EQ(ControllerRef(c.Get(PodKind(), "default", "orphan").value())->name, "web");
+  EXPECT_FALSE(ControllerRef(c.Get(PodKind(), "default", "stranger").value()));
+
+  // An owner that is gone adopts nothing.
+  auto late = pod("late", "web", false);
+  ASSERT_TRUE(c.Delete(rs_kind, "default", "web").ok());
+  got = ClaimDependents(c, PodKind(), *rs, rs_kind, selector, {}, {late});
+  EXPECT_TRUE(got.objects.empty());
+  EXPECT_FALSE(ControllerRef(c.Get(PodKind(), "default", "late").value()));
+}
+
+TEST(ParallelForTest, RunsEachIndexOnce) {
+  for (int threads : {1, 4, 64}) {
+    std::vector<std::atomic<int>> seen(37);
+    ParallelFor(37, threads, [&](int i) { ++seen[i]; });
+    for (const auto& s : seen) EXPECT_EQ(s.load(), 1);
+  }
+  int calls = 0;
+  ParallelFor(0, 8, [&](int) { ++calls; });
+  EXPECT_EQ(calls, 0);
 }
 
 }  // namespace

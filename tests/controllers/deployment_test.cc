@@ -293,5 +293,26 @@ TEST_F(DeploymentTest, PausedOnlyScalesAndHistoryIsLimited) {
   EXPECT_EQ(Revision(Get("web")), 3);
 }
 
+TEST_F(DeploymentTest, ProgressDeadlineExceeded) {
+  auto d = Deployment("stuck", 2, "nginx:1", kRolling);
+  d["spec"].as_object()["progressDeadlineSeconds"] = 1;
+  ASSERT_TRUE(cluster_.client().Create(deploy_kind_, "default", d).ok());
+  // No pod ever becomes ready: after a second without progress the rollout has failed.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto now = Get("stuck");
+        return Condition(now, "Progressing", "reason") == "ProgressDeadlineExceeded" &&
+               Condition(now, "Progressing", "status") == "False" &&
+               Condition(now, "Available", "status") == "False";
+      },
+      15s));
+  // Progress again (pods turn ready) clears it.
+  AutoReady kubelet(cluster_);
+  ASSERT_TRUE(Eventually([&] {
+    return RolledOut("stuck") &&
+           Condition(Get("stuck"), "Progressing", "reason") == "NewReplicaSetAvailable";
+  }));
+}
+
 }  // namespace
 }  // namespace skiff::controllers

@@ -1,7 +1,8 @@
 """Workload controllers end to end: `skiff server` with its scheduler and embedded agent (one
 node, the mock runtime), driven by the real kubectl. A Deployment becomes Running pods, scales,
-rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), and its
-ReplicaSets and pods are garbage-collected when it is deleted."""
+rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), restarts
+(`kubectl rollout restart`), and its ReplicaSets and pods are garbage-collected when it is
+deleted."""
 
 import json
 import time
@@ -123,10 +124,46 @@ class WorkloadsTest(unittest.TestCase):
                   lambda: len(self.running("nginx:1.25")) == 5 and len(self.running()) == 5)
         self.assertEqual(len(self.items("rs")), 2)  # the old ReplicaSet came back
 
+        # A restart replaces every pod (a new template annotation, a new ReplicaSet).
+        before = {p["metadata"]["name"] for p in self.running()}
+        self.kubectl("rollout", "restart", "deployment/web")
+        out, err = self.rollout_status()
+        self.assertIn("successfully rolled out", out, err)
+        self.wait("5 restarted pods", lambda: len(self.running()) == 5 and not (
+            {p["metadata"]["name"] for p in self.running()} & before))
+        for p in self.running():
+            self.assertIn("kubectl.kubernetes.io/restartedAt", p["metadata"]["annotations"])
+
         # Deleting the deployment removes its ReplicaSets and pods.
         self.kubectl("delete", "deployment", "web", timeout=120)
         self.wait("no ReplicaSets and no pods",
                   lambda: not self.items("rs") and not self.items("pods"))
+
+    def test_cascade_orphan_and_foreground(self):
+        rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "keep"},
+              "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "keep"}},
+                       "template": {"metadata": {"labels": {"app": "keep"}},
+                                    "spec": {"terminationGracePeriodSeconds": 1,
+                                             "containers": [{"name": "c", "image": "busybox"}]}}}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(rs))
+        self.wait("2 pods", lambda: len(self.items("pods", "app=keep")) == 2)
+        # Orphan: the ReplicaSet goes, its pods stay without an owner.
+        self.kubectl("delete", "rs", "keep", "--cascade=orphan", timeout=120)
+        self.assertEqual(self.items("rs", "app=keep"), [])
+        pods = self.items("pods", "app=keep")
+        self.assertEqual(len(pods), 2)
+        for p in pods:
+            self.assertFalse(p["metadata"].get("ownerReferences"))
+        # A new ReplicaSet adopts them instead of creating pods; foreground deletion then
+        # removes the pods before the ReplicaSet.
+        self.kubectl("apply", "-f", "-", input=json.dumps(rs))
+        self.wait("the orphans adopted", lambda: all(
+            p["metadata"].get("ownerReferences") for p in self.items("pods", "app=keep")))
+        self.assertEqual({p["metadata"]["name"] for p in self.items("pods", "app=keep")},
+                         {p["metadata"]["name"] for p in pods})
+        self.kubectl("delete", "rs", "keep", "--cascade=foreground", timeout=120)
+        self.wait("no pods and no ReplicaSet", lambda: not self.items("pods", "app=keep")
+                  and not self.items("rs", "app=keep"))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #include "core/api/human_time.h"
 #include "core/api/json_fields.h"
 #include "core/apiserver/object_meta.h"
+#include "core/controllers/common/claim.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/deployment/deployment_util.h"
@@ -171,35 +172,11 @@ void DeploymentController::OnReplicaSet(const client::Object& rs) {
 }
 
 bool DeploymentController::Claim(State& s) {
-  bool ok = true;
-  std::vector<client::Object> owned;
-  for (auto& rs : GetAll(replicasets_, rs_index_.Keys(OwnerIndex(s.uid)))) {
-    if (s.selector && s.selector->Matches(api::FindPath(rs, "metadata.labels"))) {
-      owned.push_back(std::move(rs));
-    } else if (!Deleting(rs)) {
-      auto r = Release(client_, ReplicaSetKind(), rs, s.uid);
-      if (!r.ok() && r.error().code != 404) ok = false;
-    }
-  }
-  if (s.selector) {
-    bool checked = false;
-    for (auto& rs : GetAll(replicasets_, rs_index_.Keys(OrphanIndex(s.ns)))) {
-      if (Deleting(rs) || !s.selector->Matches(api::FindPath(rs, "metadata.labels"))) continue;
-      if (!checked) {
-        auto fresh = client_.Get(DeploymentKind(), s.ns, s.name);
-        if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != s.uid || Deleting(*fresh)) {
-          break;
-        }
-        checked = true;
-      }
-      auto r = Adopt(client_, ReplicaSetKind(), rs, s.d, DeploymentKind());
-      if (r.ok()) {
-        owned.push_back(std::move(r.value()));
-      } else if (r.error().code != 404) {
-        ok = false;
-      }
-    }
-  }
+  Claimed claimed = ClaimDependents(client_, ReplicaSetKind(), s.d, DeploymentKind(), s.selector,
+                                    GetAll(replicasets_, rs_index_.Keys(OwnerIndex(s.uid))),
+                                    GetAll(replicasets_, rs_index_.Keys(OrphanIndex(s.ns))));
+  bool ok = claimed.ok;
+  std::vector<client::Object>& owned = claimed.objects;
   // The new ReplicaSet: the oldest whose template is the deployment's.
   std::sort(owned.begin(), owned.end(), CreatedBefore);
   for (auto& rs : owned) {
@@ -516,12 +493,12 @@ bool DeploymentController::UpdateStatus(State& s) {
                                      "ReplicaSet \"" + rs_name + "\" has timed out progressing.",
                                      false, now));
     } else {
-      conditions.push_back(Condition(
-          old_prog, "Progressing", "True", "ReplicaSetUpdated",
-          "ReplicaSet \"" + rs_name + "\" is progressing.",
-          progressed || !old_prog || api::GetString(*old_prog, "reason") != "ReplicaSetUpdated",
-          now));
-      requeue_deadline = true;
+      bool touch =
+          progressed || !old_prog || api::GetString(*old_prog, "reason") != "ReplicaSetUpdated";
+      conditions.push_back(Condition(old_prog, "Progressing", "True", "ReplicaSetUpdated",
+                                     "ReplicaSet \"" + rs_name + "\" is progressing.", touch, now));
+      // Look again when the deadline passes (once per update of lastUpdateTime).
+      requeue_deadline = touch;
     }
   }
 

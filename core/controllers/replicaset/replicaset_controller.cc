@@ -3,9 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/claim.h"
 #include "core/controllers/common/owner_refs.h"
+#include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
 #include "core/controllers/common/workload_selector.h"
@@ -154,37 +157,17 @@ bool ReplicaSetController::Sync(const std::string& key) {
   }
   const client::Object& rs = *cached;
   std::string uid(api::GetString(rs, "metadata.uid"));
+  // Its own creations and deletions are still arriving: the cache is behind, and the event
+  // of the last one brings the key back.
+  if (!expectations_.Satisfied(key)) return true;
   auto selector = WorkloadSelector(rs, kind_);
-  bool needs_sync = expectations_.Satisfied(key);
-  bool ok = true;
 
   // Claim: keep owned pods that still match, release the others, adopt matching orphans.
-  std::vector<client::Object> owned;
-  for (auto& pod : GetAll(pods_, pod_index_.Keys(OwnerIndex(uid)))) {
-    if (selector && selector->Matches(api::FindPath(pod, "metadata.labels"))) {
-      owned.push_back(std::move(pod));
-    } else if (!Deleting(pod)) {
-      auto r = Release(client_, PodKind(), pod, uid);
-      if (!r.ok() && r.error().code != 404) ok = false;
-    }
-  }
-  if (selector && !Deleting(rs)) {
-    bool checked = false;
-    for (auto& pod : GetAll(pods_, pod_index_.Keys(OrphanIndex(ns)))) {
-      if (Deleting(pod) || !selector->Matches(api::FindPath(pod, "metadata.labels"))) continue;
-      if (!checked) {  // adopt only for a live, current owner
-        auto fresh = client_.Get(kind_, ns, name);
-        if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || Deleting(*fresh)) break;
-        checked = true;
-      }
-      auto r = Adopt(client_, PodKind(), pod, rs, kind_);
-      if (r.ok()) {
-        owned.push_back(std::move(r.value()));
-      } else if (r.error().code != 404) {
-        ok = false;
-      }
-    }
-  }
+  Claimed claimed = ClaimDependents(client_, PodKind(), rs, kind_, selector,
+                                    GetAll(pods_, pod_index_.Keys(OwnerIndex(uid))),
+                                    GetAll(pods_, pod_index_.Keys(OrphanIndex(ns))));
+  bool ok = claimed.ok;
+  std::vector<client::Object>& owned = claimed.objects;
 
   std::vector<client::Object> active;
   for (auto& p : owned) {
@@ -192,26 +175,27 @@ bool ReplicaSetController::Sync(const std::string& key) {
   }
 
   std::int64_t replicas = api::GetInt(rs, "spec.replicas").value_or(1);
-  if (needs_sync && !Deleting(rs)) {
+  if (!Deleting(rs)) {
     std::int64_t diff = static_cast<std::int64_t>(active.size()) - replicas;
     if (diff < 0) {
       int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
       expectations_.Expect(key, n, {});
       const json::object* tmpl = api::FindObject(rs, "spec.template");
       json::object empty;
-      // Slow start: batches of 1, 2, 4, ... so a failing template costs one call, not n.
+      // Slow start: batches of 1, 2, 4, ... so a failing template costs one call, not n. The
+      // writes of a batch go out together (the store commits them as a group).
       int created = 0;
       for (int batch = 1; created < n; batch *= 2) {
         int this_batch = std::min(batch, n - created);
-        int failed = 0;
-        for (int i = 0; i < this_batch; ++i) {
+        std::atomic<int> failed{0};
+        ParallelFor(this_batch, kParallelWrites, [&](int) {
           auto r = CreatePodFromTemplate(client_, tmpl ? *tmpl : empty, rs, kind_);
           if (!r.ok()) {
             ++failed;
             expectations_.CreationObserved(key);
             spdlog::warn("{} {}: create pod: {}", kind_.kind, key, r.error().message);
           }
-        }
+        });
         created += this_batch;
         if (failed > 0) {
           for (int i = created; i < n; ++i) expectations_.CreationObserved(key);
@@ -227,16 +211,18 @@ bool ReplicaSetController::Sync(const std::string& key) {
         uids.emplace_back(api::GetString(active[i], "metadata.uid"));
       }
       expectations_.Expect(key, 0, uids);
-      for (std::int64_t i = 0; i < n; ++i) {
+      std::atomic<bool> all_deleted{true};
+      ParallelFor(static_cast<int>(n), kParallelWrites, [&](int i) {
         auto r = client_.Delete(PodKind(), ns, api::GetString(active[i], "metadata.name"));
         if (!r.ok()) {
           expectations_.DeletionObserved(key, uids[i]);
           if (r.error().code != 404) {
-            ok = false;
+            all_deleted = false;
             spdlog::warn("{} {}: delete pod: {}", kind_.kind, key, r.error().message);
           }
         }
-      }
+      });
+      if (!all_deleted) ok = false;
     }
   }
 

@@ -22,6 +22,7 @@ namespace skiff::controllers {
 class ReplicaSetController {
  public:
   static constexpr int kBurst = 500;
+  static constexpr int kParallelWrites = 16;  // API writes in flight per sync
 
   // kind: apps/v1 replicasets or v1 replicationcontrollers.
   ReplicaSetController(client::Client& client, const api::Kind& kind, int workers = 2);
