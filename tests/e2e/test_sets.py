@@ -241,6 +241,11 @@ plugins:
         self.assertEqual(vols["data"]["persistentVolumeClaim"]["claimName"], "data-db-1")
         self.assertEqual(claims(), before)  # the same claims, not new ones
 
+        # Deleting the set removes its pods (garbage collector) and keeps the claims (Retain).
+        self.kubectl("delete", "sts", "db", "--wait=false")
+        self.wait(lambda: not self.pods("app=db"), "the db pods are gone")
+        self.assertEqual(claims(), before)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -7,6 +7,7 @@
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
 #include "core/controllers/common/workload_selector.h"
+#include "core/controllers/daemonset/daemon_pod.h"
 #include "core/controllers/daemonset/daemonset_plan.h"
 #include "core/controllers/workload/pod_state.h"
 
@@ -146,6 +147,9 @@ bool DaemonSetController::Sync(const std::string& key) {
     spdlog::warn("daemonset {}: bad selector", key);
     return true;
   }
+  // Read before the cache: writes observed after this point are in the cache read below, so
+  // a plan made from it cannot repeat them.
+  const bool satisfied = expectations_.Satisfied(key);
   const std::string uid(api::GetString(*ds, "metadata.uid"));
   std::vector<json::object> pods;
   for (auto& pod : pods_.List()) {
@@ -167,8 +171,7 @@ bool DaemonSetController::Sync(const std::string& key) {
       PlanDaemonSet(ds_kind_, *ds, nodes_.List(), pods, std::chrono::system_clock::now());
   bool ok = true;
   // Writes only on a cache that has seen our previous ones; status is always reported.
-  if (expectations_.Satisfied(key) &&
-      (!plan.pods_to_create.empty() || !plan.pods_to_delete.empty())) {
+  if (satisfied && (!plan.pods_to_create.empty() || !plan.pods_to_delete.empty())) {
     std::vector<std::string> uids;
     for (const auto& pod : plan.pods_to_delete) {
       uids.emplace_back(api::GetString(pod, "metadata.uid"));
@@ -176,7 +179,10 @@ bool DaemonSetController::Sync(const std::string& key) {
     expectations_.Expect(key, static_cast<int>(plan.pods_to_create.size()), uids);
     for (const auto& pod : plan.pods_to_create) {
       auto r = client_.Create(PodKind(), ns, pod);
-      if (!r.ok()) {
+      if (r.ok()) {
+        spdlog::info("daemonset {}: created pod {} for node {}", key,
+                     api::GetString(*r, "metadata.name"), DaemonPodNodeName(pod));
+      } else {
         expectations_.CreationObserved(key);  // it will never be seen
         spdlog::warn("daemonset {}: create pod: {}", key, r.error().message);
         ok = false;
@@ -187,7 +193,9 @@ bool DaemonSetController::Sync(const std::string& key) {
       client::DeleteOptions options;
       options.precondition_uid = pod_uid;
       auto r = client_.Delete(PodKind(), ns, api::GetString(pod, "metadata.name"), options);
-      if (!r.ok()) {
+      if (r.ok()) {
+        spdlog::info("daemonset {}: deleted pod {}", key, api::GetString(pod, "metadata.name"));
+      } else {
         expectations_.DeletionObserved(key, pod_uid);
         if (r.error().code != 404 && r.error().code != 409) {
           spdlog::warn("daemonset {}: delete pod {}: {}", key, api::GetString(pod, "metadata.name"),

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <map>
 
 #include "core/controllers/daemonset/daemon_pod.h"
@@ -58,6 +59,17 @@ class DaemonSetControllerTest : public ::testing::Test {
     std::map<std::string, int> out;
     for (const auto& p : cluster_.Pods()) {
       if (api::GetString(p, "metadata.deletionTimestamp").empty()) ++out[DaemonPodNodeName(p)];
+    }
+    return out;
+  }
+
+  // The pods and the status, for failure messages.
+  std::string Dump() {
+    std::string out = json::serialize(Ds()["status"]);
+    for (const auto& p : cluster_.Pods()) {
+      out += "\n" + std::string(api::GetString(p, "metadata.name")) + " " + DaemonPodNodeName(p) +
+             " " + std::string(api::GetString(p, "status.phase")) + " " +
+             json::serialize(p.at("metadata").at("labels"));
     }
     return out;
   }
@@ -122,7 +134,8 @@ TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
   CreateDs();
   ASSERT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
   cluster_.MakeAllReady();
-  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }));
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }))
+      << Dump();
   std::string old_hash(
       api::GetString(cluster_.Pods()[0], "metadata.labels.controller-revision-hash"));
 

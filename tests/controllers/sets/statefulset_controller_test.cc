@@ -167,5 +167,24 @@ TEST_F(StatefulSetControllerTest, ParallelCreatesAllAndRollingUpdateGoesFromTheH
   }));
 }
 
+TEST_F(StatefulSetControllerTest, AdoptsAnOrphanPodInsteadOfReplacingIt) {
+  // As left by `kubectl delete sts web --cascade=orphan`: no ownerReference, identity label kept.
+  auto orphan = cluster_.client().Create(
+      KindOf("", "pods"), "default",
+      json::parse(R"({"metadata": {"name": "web-0", "labels": {"app": "web",
+                        "statefulset.kubernetes.io/pod-name": "web-0"}},
+                      "spec": {"containers": [{"name": "c", "image": "nginx:1"}]}})")
+          .as_object());
+  ASSERT_TRUE(orphan.ok()) << orphan.error().message;
+  CreateSet(1, "OrderedReady");
+  std::string set_uid(api::GetString(Set(), "metadata.uid"));
+  ASSERT_TRUE(Eventually([&] {
+    auto p = Pod("web-0");
+    const json::array* refs = p ? api::FindArray(*p, "metadata.ownerReferences") : nullptr;
+    return refs && !refs->empty() && api::GetString(refs->at(0).as_object(), "uid") == set_uid;
+  }));
+  EXPECT_EQ(api::GetString(*Pod("web-0"), "metadata.uid"), api::GetString(*orphan, "metadata.uid"));
+}
+
 }  // namespace
 }  // namespace skiff::controllers
