@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/api/json_fields.h"
+#include "core/apiserver/pod_agent.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -26,28 +27,6 @@ using tcp = boost::asio::ip::tcp;
 constexpr unsigned char kBinary = 0x2;
 constexpr unsigned char kClose = 0x8;
 constexpr char kStdout = 1, kStderr = 2, kError = 3;
-
-HttpResponse Error(const api::ApiError& e) {
-  HttpResponse r;
-  r.status = e.code;
-  r.body = json::serialize(e.ToStatus());
-  return r;
-}
-
-std::string Encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 bool HasToken(std::string_view list, std::string_view token) {
   std::size_t start = 0;
@@ -202,14 +181,14 @@ void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::str
   std::string_view key = req.Header("sec-websocket-key");
   std::string_view protocols = req.Header("sec-websocket-protocol");
   if (!HasToken(req.Header("upgrade"), "websocket") || key.empty()) {
-    return ex->Respond(Error(api::ApiError::BadRequest(
+    return ex->Respond(StatusResponse(api::ApiError::BadRequest(
         "exec needs a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)")));
   }
   std::string protocol = HasToken(protocols, "v5.channel.k8s.io")   ? "v5.channel.k8s.io"
                          : HasToken(protocols, "v4.channel.k8s.io") ? "v4.channel.k8s.io"
                                                                     : "";
   if (protocol.empty()) {
-    return ex->Respond(Error(api::ApiError::BadRequest(
+    return ex->Respond(StatusResponse(api::ApiError::BadRequest(
         "unsupported exec subprotocol; this server speaks v5.channel.k8s.io and "
         "v4.channel.k8s.io")));
   }
@@ -218,47 +197,28 @@ void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::str
     if (k == "command") command.push_back(v);
   }
   if (command.empty()) {
-    return ex->Respond(Error(api::ApiError::BadRequest("you must specify at least 1 command")));
+    return ex->Respond(
+        StatusResponse(api::ApiError::BadRequest("you must specify at least 1 command")));
   }
   if (req.Query("stdin") == "true" || req.Query("tty") == "true") {
-    return ex->Respond(Error(api::ApiError::BadRequest(
+    return ex->Respond(StatusResponse(api::ApiError::BadRequest(
         "interactive exec (stdin or tty) is not supported yet; run without -i/-t")));
   }
-  const api::KindRegistry& kinds = registry_.kinds();
-  auto pod = registry_.Get(*kinds.ByResource("", "v1", "pods"), ns, name);
-  if (!pod.ok()) return ex->Respond(Error(pod.error()));
-  std::string node_name(api::GetString(*pod, "spec.nodeName"));
-  if (node_name.empty()) {
-    return ex->Respond(
-        Error(api::ApiError::BadRequest("pod " + name + " does not have a host assigned")));
-  }
+  auto agent = FindPodAgent(registry_, ns, name);
+  if (!agent.ok()) return ex->Respond(StatusResponse(agent.error()));
   std::string container(req.Query("container"));
   if (container.empty()) {
-    if (const json::array* cs = api::FindArray(*pod, "spec.containers"); cs && !cs->empty()) {
+    if (const json::array* cs = api::FindArray(agent->pod, "spec.containers"); cs && !cs->empty()) {
       container = std::string(api::GetString((*cs)[0].as_object(), "name"));
     }
   }
-  auto node = registry_.Get(*kinds.ByResource("", "v1", "nodes"), "", node_name);
-  if (!node.ok()) return ex->Respond(Error(node.error()));
-  std::string host;
-  if (const json::array* addrs = api::FindArray(*node, "status.addresses")) {
-    for (const auto& a : *addrs) {
-      if (api::GetString(a.as_object(), "type") == "InternalIP") {
-        host = std::string(api::GetString(a.as_object(), "address"));
-      }
-    }
-  }
-  auto port = api::GetInt(*node, "status.daemonEndpoints.kubeletEndpoint.Port");
-  if (host.empty() || !port || *port <= 0) {
-    return ex->Respond(Error(api::ApiError::BadRequest(
-        "node " + node_name + " does not report an InternalIP and kubelet port")));
-  }
-  std::string target = "/exec/" + Encode(ns) + "/" + Encode(name) + "/" + Encode(container) + "?";
+  std::string target = "/exec/" + EncodeUrlComponent(ns) + "/" + EncodeUrlComponent(name) + "/" +
+                       EncodeUrlComponent(container) + "?";
   for (std::size_t i = 0; i < command.size(); ++i) {
-    target += (i ? "&command=" : "command=") + Encode(command[i]);
+    target += (i ? "&command=" : "command=") + EncodeUrlComponent(command[i]);
   }
   auto stream = ex->StartRawStream();
-  if (!stream) return ex->Respond(Error(api::ApiError::Internal("no raw stream support")));
+  if (!stream) return ex->Respond(StatusResponse(api::ApiError::Internal("no raw stream support")));
   stream->Write(
       "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
       "Sec-WebSocket-Accept: " +
@@ -274,7 +234,7 @@ void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::str
   }
   bool want_stdout = req.Query("stdout") != "false";
   bool want_stderr = req.Query("stderr") != "false";
-  std::thread([state = state_, stream, host, p = std::to_string(*port), target, command,
+  std::thread([state = state_, stream, host = agent->host, p = agent->port, target, command,
                want_stdout, want_stderr] {
     ExecOutcome r = CallAgent(host, p, target);
     if (!r.ok) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/api/json_fields.h"
+#include "core/apiserver/pod_agent.h"
 
 namespace skiff::apiserver {
 namespace {
@@ -22,28 +23,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
 using tcp = boost::asio::ip::tcp;
-
-HttpResponse Error(const api::ApiError& e) {
-  HttpResponse r;
-  r.status = e.code;
-  r.body = json::serialize(e.ToStatus());
-  return r;
-}
-
-std::string Encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -69,17 +48,12 @@ PodLogProxy::~PodLogProxy() {
 void PodLogProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::string& ns,
                         const std::string& name) {
   const HttpRequest& req = ex->request();
-  const api::KindRegistry& kinds = registry_.kinds();
-  auto pod = registry_.Get(*kinds.ByResource("", "v1", "pods"), ns, name);
-  if (!pod.ok()) return ex->Respond(Error(pod.error()));
-  std::string node_name(api::GetString(*pod, "spec.nodeName"));
-  if (node_name.empty()) {
-    return ex->Respond(
-        Error(api::ApiError::BadRequest("pod " + name + " does not have a host assigned")));
-  }
+  auto agent = FindPodAgent(registry_, ns, name);
+  if (!agent.ok()) return ex->Respond(StatusResponse(agent.error()));
+  const json::object& pod = agent->pod;
   std::string container(req.Query("container"));
   if (container.empty()) {
-    const json::array* cs = api::FindArray(*pod, "spec.containers");
+    const json::array* cs = api::FindArray(pod, "spec.containers");
     if (cs && cs->size() == 1) {
       container = std::string(api::GetString((*cs)[0].as_object(), "name"));
     } else {
@@ -88,39 +62,26 @@ void PodLogProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::stri
         names += (names.empty() ? "" : " ") + std::string(api::GetString(c.as_object(), "name"));
       }
       return ex->Respond(
-          Error(api::ApiError::BadRequest("a container name must be specified for pod " + name +
-                                          ", choose one of: [" + names + "]")));
+          StatusResponse(api::ApiError::BadRequest("a container name must be specified for pod " +
+                                                   name + ", choose one of: [" + names + "]")));
     }
-  }
-  auto node = registry_.Get(*kinds.ByResource("", "v1", "nodes"), "", node_name);
-  if (!node.ok()) return ex->Respond(Error(node.error()));
-  std::string host;
-  if (const json::array* addrs = api::FindArray(*node, "status.addresses")) {
-    for (const auto& a : *addrs) {
-      if (api::GetString(a.as_object(), "type") == "InternalIP") {
-        host = std::string(api::GetString(a.as_object(), "address"));
-      }
-    }
-  }
-  auto port = api::GetInt(*node, "status.daemonEndpoints.kubeletEndpoint.Port");
-  if (host.empty() || !port || *port <= 0) {
-    return ex->Respond(Error(api::ApiError::BadRequest(
-        "node " + node_name + " does not report an InternalIP and kubelet port")));
   }
   bool follow = req.Query("follow") == "true";
-  std::string target = "/containerLogs/" + Encode(ns) + "/" + Encode(name) + "/" +
-                       Encode(container) + "?follow=" + (follow ? "true" : "false");
+  std::string target = "/containerLogs/" + EncodeUrlComponent(ns) + "/" + EncodeUrlComponent(name) +
+                       "/" + EncodeUrlComponent(container) +
+                       "?follow=" + (follow ? "true" : "false");
   if (std::string_view tail = req.Query("tailLines"); !tail.empty()) {
-    target += "&tailLines=" + Encode(tail);
+    target += "&tailLines=" + EncodeUrlComponent(tail);
   }
   if (req.Query("previous") == "true") target += "&previous=true";
   {
     std::lock_guard lock(state_->mu);
-    if (state_->stopping) return ex->Respond(Error(api::ApiError::Internal("shutting down")));
+    if (state_->stopping)
+      return ex->Respond(StatusResponse(api::ApiError::Internal("shutting down")));
     ++state_->active;
   }
-  std::thread([this, ex, host, p = std::to_string(*port), target, follow] {
-    Relay(ex, host, p, target, follow);
+  std::thread([this, ex, host = agent->host, port = agent->port, target, follow] {
+    Relay(ex, host, port, target, follow);
     std::lock_guard lock(state_->mu);
     --state_->active;
     state_->cv.notify_all();
@@ -136,8 +97,8 @@ void PodLogProxy::Relay(std::shared_ptr<HttpExchange> ex, std::string host, std:
   auto endpoints = resolver.resolve(host, port, ec);
   if (!ec) stream.connect(endpoints, ec);
   if (ec) {
-    return ex->Respond(Error(api::ApiError::Internal("cannot reach the node agent at " + host +
-                                                     ":" + port + ": " + ec.message())));
+    return ex->Respond(StatusResponse(api::ApiError::Internal(
+        "cannot reach the node agent at " + host + ":" + port + ": " + ec.message())));
   }
   int fd = stream.socket().native_handle();
   {
@@ -157,7 +118,7 @@ void PodLogProxy::Relay(std::shared_ptr<HttpExchange> ex, std::string host, std:
   if (!ec) http::read_header(stream, buffer, parser, ec);
   if (ec) {
     forget();
-    return ex->Respond(Error(api::ApiError::Internal("node agent: " + ec.message())));
+    return ex->Respond(StatusResponse(api::ApiError::Internal("node agent: " + ec.message())));
   }
   int status = static_cast<int>(parser.get().result_int());
   std::shared_ptr<ResponseStream> out;
@@ -189,7 +150,7 @@ void PodLogProxy::Relay(std::shared_ptr<HttpExchange> ex, std::string host, std:
     e.reason = status == 404 ? "NotFound" : status == 400 ? "BadRequest" : "InternalError";
     while (!whole.empty() && whole.back() == '\n') whole.pop_back();
     e.message = whole;
-    return ex->Respond(Error(e));
+    return ex->Respond(StatusResponse(e));
   }
   HttpResponse r;
   r.content_type = "text/plain";
