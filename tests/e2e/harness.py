@@ -115,6 +115,59 @@ class Server:
             return status, raw.decode(errors="replace")
 
 
+class AgentProcess:
+    """One `skiff agent` process for `server`, with its config (YAML text) and log in `agent_dir`.
+    The config's `nodeName` must be `name`; start() returns once that Node is Ready."""
+
+    def __init__(self, server, name, agent_dir, config_text):
+        self.server, self.name, self.dir = server, name, agent_dir
+        os.makedirs(self.dir, exist_ok=True)
+        self.config = os.path.join(self.dir, "agent.yaml")
+        self.log_path = os.path.join(self.dir, "agent.log")
+        with open(self.config, "w") as f:
+            f.write(config_text)
+        self.proc = None
+
+    def start(self):
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
+                                          "--config", self.config], stdout=log,
+                                         stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"agent {self.name} exited: {self.log()}")
+            out, _ = self.server.kubectl("get", "node", self.name, "-o", "json", check=False)
+            if out:
+                node = json.loads(out)
+                for c in node.get("status", {}).get("conditions", []):
+                    if c["type"] == "Ready" and c["status"] == "True":
+                        return self
+            time.sleep(0.2)
+        raise RuntimeError(f"agent {self.name} not ready: {self.log()}")
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a test may have stopped it
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self):
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()[-4000:]
+        except OSError:
+            return ""
+
+
 class ServerTestCase(unittest.TestCase):
     """A fresh server per test class."""
 

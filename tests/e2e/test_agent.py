@@ -15,7 +15,7 @@ import tempfile
 import time
 import unittest
 
-from harness import SKIFF, Server, free_port
+from harness import SKIFF, AgentProcess, Server, free_port
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
                             os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(SKIFF))),
@@ -55,15 +55,11 @@ def icmp_ping(ip, timeout=2.0):
     return False
 
 
-class Agent:
+class Agent(AgentProcess):
     def __init__(self, server, name, workdir, runtime_block):
-        self.server, self.name, self.dir = server, name, os.path.join(workdir, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.config = os.path.join(self.dir, "agent.yaml")
-        self.log_path = os.path.join(self.dir, "agent.log")
-        with open(self.config, "w") as f:
-            f.write(f"""nodeName: {name}
-rootDir: {self.dir}/root
+        agent_dir = os.path.join(workdir, name)
+        super().__init__(server, name, agent_dir, f"""nodeName: {name}
+rootDir: {agent_dir}/root
 address: 127.0.0.1
 kubeletPort: {free_port()}
 heartbeatSeconds: 2
@@ -76,45 +72,6 @@ plugins:
   storage: {{name: hostpath, library: 'builtin:hostpath', config: {{root: {workdir}/volumes}}}}
   callTimeoutSeconds: 5
 """)
-        self.proc = None
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
-                                          "--config", self.config], stdout=log,
-                                         stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"agent {self.name} exited: {self.log()}")
-            out, _ = self.server.kubectl("get", "node", self.name, "-o", "json", check=False)
-            if out:
-                node = json.loads(out)
-                for c in node.get("status", {}).get("conditions", []):
-                    if c["type"] == "Ready" and c["status"] == "True":
-                        return self
-            time.sleep(0.2)
-        raise RuntimeError(f"agent {self.name} not ready: {self.log()}")
-
-    def kill9(self):
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()[-4000:]
-        except OSError:
-            return ""
 
 
 @unittest.skipUnless(os.geteuid() == 0, "needs root for network namespaces and the bridge")

@@ -12,24 +12,19 @@ import subprocess
 import time
 import unittest
 
-from harness import SKIFF, Server, free_port
+from harness import AgentProcess, Server, free_port
 
 SUBNET = "10.204.0.0/16"
 BRIDGE = "skc%d" % (os.getpid() % 100000)
 GRACE_SECONDS = 6
 
 
-class Agent:
-    def __init__(self, server, name):
-        self.server, self.name = server, name
-        work = server.data_dir  # storage root = the server's provisioning root (data dir/volumes)
-        self.dir = os.path.join(work, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.config = os.path.join(self.dir, "agent.yaml")
-        self.log_path = os.path.join(self.dir, "agent.log")
-        with open(self.config, "w") as f:
-            f.write(f"""nodeName: {name}
-rootDir: {self.dir}/root
+def agent(server, name):
+    """A `skiff agent` whose hostpath root is where the server provisions (data dir/volumes)."""
+    work = server.data_dir
+    agent_dir = os.path.join(work, name)
+    return AgentProcess(server, name, agent_dir, f"""nodeName: {name}
+rootDir: {agent_dir}/root
 address: 127.0.0.1
 kubeletPort: {free_port()}
 heartbeatSeconds: 1
@@ -41,39 +36,6 @@ plugins:
   storage: {{name: hostpath, library: 'builtin:hostpath', config: {{root: {work}/volumes}}}}
   callTimeoutSeconds: 5
 """)
-        self.proc = None
-
-    def start(self):
-        with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
-                                          "--config", self.config], stdout=log,
-                                         stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"agent {self.name} exited: {self.log()}")
-            out, _ = self.server.kubectl("get", "node", self.name, "-o", "json", check=False)
-            if out and ready(json.loads(out)) == "True":
-                return self
-            time.sleep(0.2)
-        raise RuntimeError(f"agent {self.name} not ready: {self.log()}")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log(self):
-        try:
-            with open(self.log_path, errors="replace") as f:
-                return f.read()[-3000:]
-        except OSError:
-            return ""
 
 
 def condition(obj, kind, field="status"):
@@ -95,9 +57,9 @@ class ClusterTest(unittest.TestCase):
                                         "--node-monitor-grace-period", f"{GRACE_SECONDS}s"]).start()
         cls.agents = []
         try:
-            cls.a = Agent(cls.server, "node-a").start()
+            cls.a = agent(cls.server, "node-a").start()
             cls.agents.append(cls.a)
-            cls.b = Agent(cls.server, "node-b").start()
+            cls.b = agent(cls.server, "node-b").start()
             cls.agents.append(cls.b)
         except Exception:
             cls.tearDownClass()

@@ -16,8 +16,7 @@ import urllib.request
 
 import containerd_harness
 from containerd_harness import APP_IMAGE, Containerd
-from harness import REPO, SKIFF, Server, free_port
-from test_agent import Agent
+from harness import REPO, SKIFF, AgentProcess, Server, free_port
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
                             os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(SKIFF))),
@@ -28,19 +27,14 @@ BRIDGE = "skc%d" % (os.getpid() % 10000)
 NODE = "node-c"
 
 
-class ContainerdAgent(Agent):
+class ContainerdAgent(AgentProcess):
     """A `skiff agent` whose runtime is containerd; no network block, since containerd's CRI
     wires each sandbox through CNI itself and reports the IP in PodSandboxStatus."""
 
     def __init__(self, server, name, workdir, endpoint):
-        self.server, self.name, self.dir = server, name, os.path.join(workdir, name)
-        os.makedirs(self.dir, exist_ok=True)
-        self.config = os.path.join(self.dir, "agent.yaml")
-        self.log_path = os.path.join(self.dir, "agent.log")
-        self.proc = None
-        with open(self.config, "w") as f:
-            f.write(f"""nodeName: {name}
-rootDir: {self.dir}/root
+        agent_dir = os.path.join(workdir, name)
+        super().__init__(server, name, agent_dir, f"""nodeName: {name}
+rootDir: {agent_dir}/root
 address: 127.0.0.1
 kubeletPort: {free_port()}
 heartbeatSeconds: 2
