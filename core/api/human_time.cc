@@ -1,5 +1,8 @@
 #include "core/api/human_time.h"
 
+#include <cctype>
+#include <charconv>
+#include <cmath>
 #include <ctime>
 
 namespace skiff::api {
@@ -94,6 +97,33 @@ std::string SinceTimestamp(std::string_view timestamp, Clock::time_point now) {
   auto t = ParseRfc3339(timestamp);
   if (!t) return "<unknown>";
   return HumanDuration(now - *t);
+}
+
+std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text) {
+  if (text == "0") return std::chrono::milliseconds(0);
+  if (text.empty()) return std::nullopt;
+  double total_ms = 0;
+  while (!text.empty()) {
+    double n = 0;
+    auto [end, ec] =
+        std::from_chars(text.data(), text.data() + text.size(), n, std::chars_format::fixed);
+    if (ec != std::errc() || n < 0) return std::nullopt;
+    text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+    std::size_t unit_size = 0;
+    while (unit_size < text.size() && std::isalpha(static_cast<unsigned char>(text[unit_size]))) {
+      ++unit_size;
+    }
+    std::string_view unit = text.substr(0, unit_size);
+    text.remove_prefix(unit_size);
+    double scale = unit == "ms"  ? 1
+                   : unit == "s" ? 1e3
+                   : unit == "m" ? 6e4
+                   : unit == "h" ? 3.6e6
+                                 : 0;
+    if (scale == 0) return std::nullopt;
+    total_ms += n * scale;
+  }
+  return std::chrono::milliseconds(std::llround(total_ms));
 }
 
 }  // namespace skiff::api

@@ -16,5 +16,8 @@ std::optional<std::chrono::system_clock::time_point> ParseRfc3339(std::string_vi
 std::string HumanDuration(std::chrono::system_clock::duration d);
 // HumanDuration(now - timestamp), or "<unknown>" when the timestamp is absent or bad.
 std::string SinceTimestamp(std::string_view timestamp, std::chrono::system_clock::time_point now);
+// A non-negative Go duration with units h, m, s, ms ("40s", "500ms", "1m30s", "1.5h"), to the
+// millisecond; "0" alone is zero. nullopt when malformed.
+std::optional<std::chrono::milliseconds> ParseGoDuration(std::string_view text);
 
 }  // namespace skiff::api

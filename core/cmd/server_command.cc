@@ -12,8 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 
+#include "core/api/human_time.h"
 #include "core/api/kinds.h"
 #include "core/apiserver/api_handler.h"
 #include "core/apiserver/compactor.h"
@@ -48,39 +48,6 @@ struct ServerOptions {
   std::string node_monitor_grace_period = "40s";  // Lease silence before Ready=Unknown
   int64_t default_toleration_seconds = 300;       // DefaultTolerationSeconds admission
 };
-
-// A Go-style duration ("40s", "500ms", "2m", "1m30s"); nullopt when malformed.
-std::optional<std::chrono::milliseconds> ParseDuration(const std::string& text) {
-  double total_ms = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t used = 0;
-    double n = 0;
-    try {
-      n = std::stod(text.substr(i), &used);
-    } catch (const std::exception&) {
-      return std::nullopt;
-    }
-    i += used;
-    std::size_t unit_end = text.find_first_of("0123456789.", i);
-    std::string unit =
-        text.substr(i, unit_end == std::string::npos ? std::string::npos : unit_end - i);
-    i += unit.size();
-    if (unit == "ms") {
-      total_ms += n;
-    } else if (unit == "s") {
-      total_ms += n * 1000;
-    } else if (unit == "m") {
-      total_ms += n * 60000;
-    } else if (unit == "h") {
-      total_ms += n * 3600000;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (text.empty() || total_ms < 0) return std::nullopt;
-  return std::chrono::milliseconds(static_cast<int64_t>(total_ms));
-}
 
 std::string DefaultDataDir() {
   if (geteuid() == 0) return "/var/lib/skiff";
@@ -157,7 +124,7 @@ int RunServer(const ServerOptions& opts) {
   }
   apiserver::ObjectRegistry registry(**store, api::KindRegistry::Builtin());
   registry.SetAdmissionConfig({.default_toleration_seconds = opts.default_toleration_seconds});
-  auto grace = ParseDuration(opts.node_monitor_grace_period);
+  auto grace = api::ParseGoDuration(opts.node_monitor_grace_period);
   if (!grace) {
     spdlog::error("--node-monitor-grace-period: not a duration: {}",
                   opts.node_monitor_grace_period);

@@ -49,5 +49,20 @@ TEST(HumanTimeTest, SinceTimestamp) {
   EXPECT_EQ(SinceTimestamp("", now), "<unknown>");
 }
 
+TEST(HumanTimeTest, ParseGoDuration) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(ParseGoDuration("40s"), milliseconds(40'000));
+  EXPECT_EQ(ParseGoDuration("500ms"), milliseconds(500));
+  EXPECT_EQ(ParseGoDuration("1m30s"), milliseconds(90'000));
+  EXPECT_EQ(ParseGoDuration("1.5h"), milliseconds(5'400'000));
+  EXPECT_EQ(ParseGoDuration("0"), milliseconds(0));
+  EXPECT_FALSE(ParseGoDuration(""));
+  EXPECT_FALSE(ParseGoDuration("40"));
+  EXPECT_FALSE(ParseGoDuration("-5s"));
+  EXPECT_FALSE(ParseGoDuration("5d"));
+  EXPECT_FALSE(ParseGoDuration(" 5s"));
+  EXPECT_FALSE(ParseGoDuration("s"));
+}
+
 }  // namespace
 }  // namespace skiff::api
