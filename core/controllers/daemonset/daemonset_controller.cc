@@ -6,6 +6,7 @@
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/daemonset/daemon_pod.h"
 #include "core/controllers/daemonset/daemonset_plan.h"
@@ -18,16 +19,6 @@ namespace {
 
 const api::Kind& Kind(std::string_view group, std::string_view resource) {
   return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
-}
-
-bool StatusDiffers(const json::object& obj, const json::object& status) {
-  const json::object* current = api::FindObject(obj, "status");
-  if (!current) return true;
-  for (const auto& [k, v] : status) {
-    const json::value* have = current->if_contains(k);
-    if (!have || !api::JsonEqual(*have, v)) return true;
-  }
-  return false;
 }
 
 // Placement reads a node's labels and spec (taints, unschedulable); heartbeats change only

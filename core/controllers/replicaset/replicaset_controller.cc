@@ -11,6 +11,7 @@
 #include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/replicaset/pod_ranking.h"
 
@@ -240,13 +241,7 @@ bool ReplicaSetController::Sync(const std::string& key) {
                       {"readyReplicas", ready},
                       {"availableReplicas", available},
                       {"observedGeneration", api::GetInt(rs, "metadata.generation").value_or(0)}};
-  bool changed = false;
-  const json::object* old = api::FindObject(rs, "status");
-  for (const auto& [k, v] : status) {
-    const json::value* o = old ? old->if_contains(k) : nullptr;
-    if (!o || !api::JsonEqual(*o, v)) changed = true;
-  }
-  if (changed) {
+  if (StatusDiffers(rs, status)) {
     auto r = client_.Patch(kind_, ns, name, client::PatchType::kMerge,
                            json::value{{"status", status}}, true);
     if (!r.ok() && r.error().code != 404) {

@@ -7,6 +7,7 @@
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/statefulset/stateful_pod.h"
 #include "core/controllers/statefulset/statefulset_plan.h"
@@ -19,16 +20,6 @@ namespace {
 
 const api::Kind& Kind(std::string_view group, std::string_view resource) {
   return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
-}
-
-bool StatusDiffers(const json::object& set, const json::object& status) {
-  const json::object* current = api::FindObject(set, "status");
-  if (!current) return true;
-  for (const auto& [k, v] : status) {
-    const json::value* have = current->if_contains(k);
-    if (!have || !api::JsonEqual(*have, v)) return true;
-  }
-  return false;
 }
 
 client::ListOptions Labelled(std::string label) {
