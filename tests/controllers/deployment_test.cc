@@ -6,6 +6,7 @@
 #include <boost/json/parse.hpp>
 #include <cctype>
 
+#include "core/controllers/common/int_or_percent.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/deployment/deployment_controller.h"
 #include "core/controllers/deployment/deployment_util.h"

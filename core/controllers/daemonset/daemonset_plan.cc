@@ -1,10 +1,10 @@
 #include "core/controllers/daemonset/daemonset_plan.h"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/int_or_percent.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/daemonset/daemon_pod.h"
 #include "core/controllers/workload/pod_state.h"
@@ -19,20 +19,10 @@ std::string_view Hash(const json::object& pod) {
   return api::GetString(pod, "metadata.labels.controller-revision-hash");
 }
 
-// An int, or a percentage of total rounded up; 1 when that comes to 0.
+// maxUnavailable against total (a percentage rounds up); at least 1, default 1.
 int64_t MaxUnavailable(const json::object& ds, int64_t total) {
   const json::value* v = api::FindPath(ds, "spec.updateStrategy.rollingUpdate.maxUnavailable");
-  int64_t n = 1;
-  if (v && v->is_string()) {
-    std::string_view s = v->get_string();
-    if (!s.empty() && s.back() == '%') {
-      double pct = std::atof(std::string(s.substr(0, s.size() - 1)).c_str());
-      n = static_cast<int64_t>(std::ceil(pct * static_cast<double>(total) / 100.0));
-    }
-  } else if (v) {
-    n = api::AsInt(*v).value_or(1);
-  }
-  return std::max<int64_t>(n, 1);
+  return v ? std::max<int64_t>(ScaledValue(v, total, true), 1) : 1;
 }
 
 }  // namespace

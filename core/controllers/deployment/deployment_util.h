@@ -29,8 +29,6 @@ bool TemplateMatches(const client::Object& rs, const client::Object& deployment)
 // deployment.kubernetes.io/revision of obj, 0 when absent.
 std::int64_t Revision(const client::Object& obj);
 
-// An intOrString ("25%" or 2) against total; round_up for surge.
-std::int64_t ScaledValue(const boost::json::value* v, std::int64_t total, bool round_up);
 struct RollingLimits {
   std::int64_t max_surge = 0;
   std::int64_t max_unavailable = 0;

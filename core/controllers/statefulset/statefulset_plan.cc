@@ -1,9 +1,9 @@
 #include "core/controllers/statefulset/statefulset_plan.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/int_or_percent.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/statefulset/stateful_pod.h"
 #include "core/controllers/workload/pod_state.h"
@@ -18,20 +18,10 @@ std::string_view Revision(const json::object& pod) {
   return api::GetString(pod, std::string("metadata.labels.") + kRevisionLabel);
 }
 
-// An int, or a percentage of total rounded up; at least 1.
+// maxUnavailable against total (a percentage rounds up); at least 1, default 1.
 int64_t MaxUnavailable(const json::object& set, int64_t total) {
   const json::value* v = api::FindPath(set, "spec.updateStrategy.rollingUpdate.maxUnavailable");
-  int64_t n = 1;
-  if (v && v->is_string()) {
-    std::string_view s = v->get_string();
-    if (!s.empty() && s.back() == '%') {
-      double pct = std::atof(std::string(s.substr(0, s.size() - 1)).c_str());
-      n = static_cast<int64_t>(std::ceil(pct * static_cast<double>(total) / 100.0));
-    }
-  } else if (v) {
-    n = api::AsInt(*v).value_or(1);
-  }
-  return std::max<int64_t>(n, 1);
+  return v ? std::max<int64_t>(ScaledValue(v, total, true), 1) : 1;
 }
 
 }  // namespace
