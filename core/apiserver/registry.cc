@@ -400,6 +400,7 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
                                                    const WriteOptions& options,
                                                    const Mutation& mutate) {
   const std::string key = ObjectKey(kind, ns, name);
+  auto lock = key_locks_.Lock(key);
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
     auto kv = store_.Get(key);
     if (!kv.ok()) return ApiError::NotFound(kind.group, kind.resource, std::string(name));
@@ -527,6 +528,7 @@ ApiResult<Object> ObjectRegistry::DeleteNow(const Kind& kind, std::string_view n
 ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
                                          std::string_view name, const DeleteOptions& options) {
   const std::string key = ObjectKey(kind, ns, name);
+  auto lock = key_locks_.Lock(key);
   for (int attempt = 0; attempt < kMaxUpdateAttempts; ++attempt) {
     auto kv = store_.Get(key);
     if (!kv.ok()) return ApiError::NotFound(kind.group, kind.resource, std::string(name));

@@ -18,6 +18,7 @@
 #include "core/api/api_result.h"
 #include "core/api/kinds.h"
 #include "core/apiserver/admission.h"
+#include "core/apiserver/key_locks.h"
 #include "core/apiserver/revision_memo.h"
 #include "core/store/store.h"
 
@@ -124,8 +125,8 @@ class ObjectRegistry {
 
  private:
   using Mutation = std::function<api::ApiResult<Object>(const Object& current)>;
-  // Read-modify-write with compare-and-swap, retried on conflict unless the caller pinned a
-  // resourceVersion.
+  // Read-modify-write under the key's lock with compare-and-swap, retried on conflict unless
+  // the caller pinned a resourceVersion.
   api::ApiResult<Object> GuaranteedUpdate(const api::Kind& kind, std::string_view ns,
                                           std::string_view name, Subresource sub,
                                           const WriteOptions& options, const Mutation& mutate);
@@ -145,6 +146,7 @@ class ObjectRegistry {
   store::Store& store_;
   const api::KindRegistry& kinds_;
   AdmissionConfig admission_;
+  KeyLocks key_locks_;  // read-modify-write cycles on one object take turns
   const std::shared_ptr<WatchMemos> watch_memos_ = std::make_shared<WatchMemos>();
 };
 

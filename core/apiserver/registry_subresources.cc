@@ -93,6 +93,7 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
                              {{"FieldValueRequired", "Required value", "target.name"}});
   }
   const std::string key = ObjectKey(pods, ns, name);
+  auto lock = key_locks_.Lock(key);
   for (;;) {
     auto kv = store_.Get(key);
     if (!kv.ok()) return ApiError::NotFound("", "pods", std::string(name));
