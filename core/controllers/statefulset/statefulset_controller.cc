@@ -12,6 +12,7 @@
 #include "core/controllers/statefulset/stateful_pod.h"
 #include "core/controllers/statefulset/statefulset_plan.h"
 #include "core/controllers/workload/pod_state.h"
+#include "core/controllers/workload/revision_history.h"
 
 namespace skiff::controllers {
 namespace json = boost::json;
@@ -51,6 +52,12 @@ StatefulSetController::StatefulSetController(client::Client& client)
                                    },
                                    [this](const client::Object& o) { EnqueueOwnerOf(o); }}),
       claims_(client, Kind("", "persistentvolumeclaims"), "", {}, {}),
+      revisions_(
+          client, ControllerRevisionKind(), "", {},
+          client::InformerHandlers{
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); }}),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 StatefulSetController::~StatefulSetController() { workers_.Stop(); }
@@ -59,11 +66,24 @@ void StatefulSetController::Start() {
   sets_.Start();
   pods_.Start();
   claims_.Start();
+  revisions_.Start();
   workers_.Start(1);
 }
 
 bool StatefulSetController::WaitForSync(std::chrono::milliseconds timeout) {
-  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && claims_.WaitForSync(timeout);
+  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && claims_.WaitForSync(timeout) &&
+         revisions_.WaitForSync(timeout);
+}
+
+void StatefulSetController::EnqueueRevisionOwner(const client::Object& revision) {
+  std::string_view ns = api::GetString(revision, "metadata.namespace");
+  if (auto ref = ControllerRef(revision)) {
+    if (ref->kind == "StatefulSet") queue_.Add(std::string(ns) + "/" + ref->name);
+    return;
+  }
+  for (const auto& set : sets_.List()) {  // an orphan some set may adopt
+    if (api::GetString(set, "metadata.namespace") == ns) queue_.Add(client::ObjectKey(set));
+  }
 }
 
 void StatefulSetController::EnqueueOwnerOf(const client::Object& pod) {
@@ -120,9 +140,22 @@ bool StatefulSetController::Sync(const std::string& key) {
     }
   }
 
+  // The history first, as Kubernetes keeps it: the current revision and those the pods still
+  // use stay.
+  const std::string update_revision = StatefulSetUpdateRevision(*set);
+  std::set<std::string, std::less<>> live;
+  for (const auto& pod : pods) {
+    std::string_view revision = api::GetString(pod, "metadata.labels.controller-revision-hash");
+    if (!revision.empty()) live.emplace(revision);
+  }
+  if (std::string_view current = api::GetString(*set, "status.currentRevision"); !current.empty()) {
+    live.emplace(current);
+  }
+  bool ok = SyncHistory(client_, set_kind_, *set, selector, revisions_.List(), update_revision,
+                        update_revision.substr(name.size() + 1), live, key);
+
   StatefulSetPlan plan =
       PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now());
-  bool ok = true;
   const api::Kind& claim_kind = Kind("", "persistentvolumeclaims");
   for (const auto& claim : plan.claims_to_create) {
     auto r = client_.Create(claim_kind, ns, claim);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
 
 #include "tests/controllers/test_cluster.h"
 
@@ -76,6 +77,34 @@ class StatefulSetControllerTest : public ::testing::Test {
 
   static std::string Revision(const json::object& pod) {
     return std::string(api::GetString(pod, "metadata.labels.controller-revision-hash"));
+  }
+
+  // ControllerRevision name -> revision number.
+  std::map<std::string, int64_t> Revisions() {
+    std::map<std::string, int64_t> out;
+    for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+      out[std::string(api::GetString(r, "metadata.name"))] = api::GetInt(r, "revision").value_or(0);
+    }
+    return out;
+  }
+
+  void SetImage(const std::string& image) {
+    json::object tmpl =
+        json::parse(R"({"spec": {"containers": [{"name": "c", "image": ""}]}})").as_object();
+    tmpl["spec"].as_object()["containers"].as_array()[0].as_object()["image"] = image;
+    PatchSpec(json::object{{"template", tmpl}});
+  }
+
+  // Every pod at revision and ready, and the status saying so.
+  bool RolledOutTo(const std::string& revision, int replicas) {
+    if (PodNames().size() != static_cast<std::size_t>(replicas)) return false;
+    for (const auto& name : PodNames()) {
+      if (Revision(*Pod(name)) != revision) return false;
+    }
+    json::object set = Set();
+    return api::GetString(set, "status.updateRevision") == revision &&
+           api::GetString(set, "status.currentRevision") == revision &&
+           api::GetInt(set, "status.readyReplicas") == replicas;
   }
 
   testing::TestCluster cluster_;
@@ -184,6 +213,45 @@ TEST_F(StatefulSetControllerTest, AdoptsAnOrphanPodInsteadOfReplacingIt) {
     return refs && !refs->empty() && api::GetString(refs->at(0).as_object(), "uid") == set_uid;
   }));
   EXPECT_EQ(api::GetString(*Pod("web-0"), "metadata.uid"), api::GetString(*orphan, "metadata.uid"));
+}
+
+TEST_F(StatefulSetControllerTest, RevisionsFollowTheTemplateAndARollbackRenumbersTheOldOne) {
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  ASSERT_TRUE(Eventually([&] { return !api::GetString(Set(), "status.updateRevision").empty(); }));
+  const std::string first(api::GetString(Set(), "status.updateRevision"));
+  ASSERT_TRUE(Eventually([&] { return RolledOutTo(first, 2); }));
+  ASSERT_TRUE(Eventually([&] {
+    return Revisions() == std::map<std::string, int64_t>{{first, 1}};
+  }));
+  json::object revision =
+      cluster_.client().Get(KindOf("apps", "controllerrevisions"), "default", first).value();
+  EXPECT_EQ(api::GetString(revision, "metadata.labels.app"), "web");
+  EXPECT_EQ(first, "web-" + std::string(api::GetString(
+                                revision, "metadata.labels.controller-revision-hash")));
+  EXPECT_EQ(api::FindArray(revision, "metadata.ownerReferences")->at(0).at("kind"), "StatefulSet");
+  EXPECT_EQ(api::FindArray(revision, "data.spec.template.spec.containers")->at(0).at("image"),
+            "nginx:1");
+
+  SetImage("nginx:2");
+  std::string update;
+  ASSERT_TRUE(Eventually([&] {
+    update = std::string(api::GetString(Set(), "status.updateRevision"));
+    return update != first && RolledOutTo(update, 2) &&
+           Revisions() == std::map<std::string, int64_t>{{first, 1}, {update, 2}};
+  })) << update;
+
+  SetImage("nginx:1");
+  ASSERT_TRUE(Eventually([&] {
+    return RolledOutTo(first, 2) &&
+           Revisions() == std::map<std::string, int64_t>{{first, 3}, {update, 2}};
+  }));
+
+  // revisionHistoryLimit 0: once every pod runs the current template, only its revision stays.
+  PatchSpec(json::object{{"revisionHistoryLimit", 0}});
+  ASSERT_TRUE(Eventually([&] {
+    return Revisions() == std::map<std::string, int64_t>{{first, 3}};
+  }));
 }
 
 }  // namespace
