@@ -9,6 +9,7 @@
 #include "core/controllers/common/pod_template.h"
 #include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
+#include "core/controllers/statefulset/claim_retention.h"
 #include "core/controllers/statefulset/stateful_pod.h"
 #include "core/controllers/statefulset/statefulset_plan.h"
 #include "core/controllers/workload/pod_state.h"
@@ -134,9 +135,12 @@ bool StatefulSetController::Sync(const std::string& key) {
     pods.push_back(std::move(*adopted));
   }
   std::set<std::string, std::less<>> claims;
-  for (const auto& claim : claims_.List()) {
-    if (api::GetString(claim, "metadata.namespace") == ns) {
-      claims.emplace(api::GetString(claim, "metadata.name"));
+  std::vector<json::object> own_claims;  // CLAIM-NAME-i of this set's claim templates
+  for (auto& claim : claims_.List()) {
+    if (api::GetString(claim, "metadata.namespace") != ns) continue;
+    claims.emplace(api::GetString(claim, "metadata.name"));
+    if (StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"))) {
+      own_claims.push_back(std::move(claim));
     }
   }
 
@@ -151,13 +155,45 @@ bool StatefulSetController::Sync(const std::string& key) {
   if (std::string_view current = api::GetString(*set, "status.currentRevision"); !current.empty()) {
     live.emplace(current);
   }
-  bool ok = SyncHistory(client_, set_kind_, *set, selector, revisions_.List(), update_revision,
-                        update_revision.substr(name.size() + 1), live, key);
+  const bool history_ok =
+      SyncHistory(client_, set_kind_, *set, selector, revisions_.List(), update_revision,
+                  update_revision.substr(name.size() + 1), live, key);
 
   StatefulSetPlan plan =
       PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now());
   const api::Kind& claim_kind = Kind("", "persistentvolumeclaims");
-  for (const auto& claim : plan.claims_to_create) {
+  // persistentVolumeClaimRetentionPolicy, as ownerReferences; before any pod is removed, so a
+  // claim that goes with its pod is owned by it by then.
+  auto pod_of = [&](int64_t ordinal) -> const json::object* {
+    for (const auto& pod : pods) {
+      if (StatefulPodOrdinal(name, api::GetString(pod, "metadata.name")) == ordinal) return &pod;
+    }
+    return nullptr;
+  };
+  bool ok = true;
+  bool claims_owned = true;
+  for (const auto& claim : own_claims) {
+    int64_t ordinal = *StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"));
+    auto owners = RetainedClaimOwners(set_kind_, *set, claim, ordinal, pod_of(ordinal));
+    if (!owners) continue;
+    json::object patch{{"metadata",
+                        {{"ownerReferences", std::move(*owners)},
+                         {"resourceVersion", api::GetString(claim, "metadata.resourceVersion")}}}};
+    auto r = client_.Patch(claim_kind, ns, api::GetString(claim, "metadata.name"),
+                           client::PatchType::kMerge, patch);
+    if (!r.ok() && r.error().code != 404) {
+      if (r.error().code != 409) {
+        spdlog::warn("statefulset {}: claim {} owners: {}", key,
+                     api::GetString(claim, "metadata.name"), r.error().message);
+      }
+      claims_owned = false;
+    }
+  }
+  for (auto claim : plan.claims_to_create) {
+    int64_t ordinal = *StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"));
+    if (auto owners = RetainedClaimOwners(set_kind_, *set, claim, ordinal, nullptr)) {
+      api::ChildObject(claim, "metadata")["ownerReferences"] = std::move(*owners);
+    }
     auto r = client_.Create(claim_kind, ns, claim);
     if (!r.ok() && r.error().code != 409) {
       spdlog::warn("statefulset {}: create claim {}: {}", key,
@@ -178,6 +214,7 @@ bool StatefulSetController::Sync(const std::string& key) {
     }
   }
   for (const auto& pod : plan.pods_to_delete) {
+    if (!claims_owned) break;  // a claim that should go with its pod is not owned by it yet
     client::DeleteOptions options;
     options.precondition_uid = api::GetString(pod, "metadata.uid");
     auto r = client_.Delete(pod_kind, ns, api::GetString(pod, "metadata.name"), options);
@@ -198,7 +235,7 @@ bool StatefulSetController::Sync(const std::string& key) {
     }
   }
   if (ok && plan.requeue_after.count() > 0) queue_.AddAfter(key, plan.requeue_after);
-  return ok;
+  return ok && history_ok && claims_owned;
 }
 
 }  // namespace skiff::controllers

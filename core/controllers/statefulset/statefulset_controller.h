@@ -3,8 +3,9 @@
 // StatefulSetController: keeps each StatefulSet's pods NAME-0..N-1 and their claims in line with
 // its spec (see statefulset_plan.h for the rules) and reports its status. Adopts orphan pods its
 // selector matches that carry the statefulset.kubernetes.io/pod-name label. Keeps the set's
-// ControllerRevision history (revision_history.h). Owns informers on StatefulSets, pods (with
-// that label), claims and ControllerRevisions, a work queue and one worker thread; the Client
+// ControllerRevision history (revision_history.h) and carries out its claim retention policy
+// through the claims' ownerReferences (claim_retention.h). Owns informers on StatefulSets, pods
+// (with that label), claims and ControllerRevisions, a work queue and one worker thread; the Client
 // must outlive it.
 
 #include "core/client/client.h"

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <map>
 
+#include "core/controllers/garbagecollector/garbage_collector.h"
 #include "tests/controllers/test_cluster.h"
 
 namespace skiff::controllers {
@@ -252,6 +253,58 @@ TEST_F(StatefulSetControllerTest, RevisionsFollowTheTemplateAndARollbackRenumber
   ASSERT_TRUE(Eventually([&] {
     return Revisions() == std::map<std::string, int64_t>{{first, 3}};
   }));
+}
+
+TEST_F(StatefulSetControllerTest, ClaimRetentionDeleteRemovesClaimsWithTheirPodAndTheSet) {
+  GarbageCollector gc(cluster_.client());
+  gc.Start();
+  ASSERT_TRUE(gc.WaitForSync(10s));
+  testing::AutoReady agent(cluster_);
+  CreateSet(3, "Parallel");
+  PatchSpec(json::parse(R"({"persistentVolumeClaimRetentionPolicy":
+                               {"whenDeleted": "Delete", "whenScaled": "Delete"}})"));
+  const std::string set_uid(api::GetString(Set(), "metadata.uid"));
+  auto owned_by_set = [&](const std::string& claim) {
+    auto c = cluster_.client().Get(KindOf("", "persistentvolumeclaims"), "default", claim);
+    const json::array* refs = c.ok() ? api::FindArray(*c, "metadata.ownerReferences") : nullptr;
+    return refs && refs->size() == 1 && refs->at(0).at("uid") == json::value(set_uid) &&
+           refs->at(0).at("kind") == "StatefulSet";
+  };
+  ASSERT_TRUE(Eventually([&] {
+    return PodNames().size() == 3 && owned_by_set("data-web-0") && owned_by_set("data-web-1") &&
+           owned_by_set("data-web-2");
+  }));
+
+  // Scaled down: web-2's claim goes with web-2; the others stay.
+  PatchSpec(json::object{{"replicas", 2}});
+  ASSERT_TRUE(Eventually([&] {
+    return ClaimNames() == std::set<std::string>{"data-web-0", "data-web-1"};
+  })) << ClaimNames().size();
+  EXPECT_EQ(PodNames(), (std::set<std::string>{"web-0", "web-1"}));
+  EXPECT_TRUE(owned_by_set("data-web-0"));
+
+  // Deleted: the collector takes the pods and, through their owner references, the claims.
+  ASSERT_TRUE(cluster_.client().Delete(SetKind(), "default", "web").ok());
+  ASSERT_TRUE(Eventually([&] { return ClaimNames().empty() && PodNames().empty(); }))
+      << ClaimNames().size();
+}
+
+TEST_F(StatefulSetControllerTest, ClaimRetentionRetainKeepsClaimsUnowned) {
+  GarbageCollector gc(cluster_.client());
+  gc.Start();
+  ASSERT_TRUE(gc.WaitForSync(10s));
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  ASSERT_TRUE(Eventually([&] { return PodNames().size() == 2 && ClaimNames().size() == 2; }));
+  PatchSpec(json::object{{"replicas", 1}});
+  ASSERT_TRUE(Eventually([&] { return PodNames() == std::set<std::string>{"web-0"}; }));
+  ASSERT_TRUE(cluster_.client().Delete(SetKind(), "default", "web").ok());
+  ASSERT_TRUE(Eventually([&] { return PodNames().empty(); }));
+  EXPECT_EQ(ClaimNames(), (std::set<std::string>{"data-web-0", "data-web-1"}));
+  for (const auto& c : cluster_.List(KindOf("", "persistentvolumeclaims"))) {
+    const json::array* refs = api::FindArray(c, "metadata.ownerReferences");
+    EXPECT_TRUE(refs == nullptr || refs->empty()) << api::GetString(c, "metadata.name");
+  }
 }
 
 }  // namespace
