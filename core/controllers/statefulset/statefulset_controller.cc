@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "core/api/json_fields.h"
 #include "core/api/selectors.h"
 #include "core/controllers/common/object_index.h"
@@ -159,8 +161,22 @@ bool StatefulSetController::Sync(const std::string& key) {
       SyncHistory(client_, set_kind_, *set, selector, revisions_.List(), update_revision,
                   update_revision.substr(name.size() + 1), live, key);
 
+  // Pods below a rolling update's partition come back at the current revision's template.
+  std::optional<StatefulRevision> current;
+  if (std::string_view current_name = api::GetString(*set, "status.currentRevision");
+      !current_name.empty() && current_name != update_revision) {
+    auto revision = revisions_.Get(ns, current_name);
+    auto ref = revision ? ControllerRef(*revision) : std::nullopt;
+    const json::object* tmpl =
+        ref && ref->uid == uid ? api::FindObject(*revision, "data.spec.template") : nullptr;
+    if (tmpl) {
+      current = StatefulRevision{std::string(current_name), *tmpl};
+      current->pod_template.erase("$patch");
+    }
+  }
   StatefulSetPlan plan =
-      PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now());
+      PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now(),
+                      current ? &*current : nullptr);
   const api::Kind& claim_kind = Kind("", "persistentvolumeclaims");
   // persistentVolumeClaimRetentionPolicy, as ownerReferences; before any pod is removed, so a
   // claim that goes with its pod is owned by it by then.

@@ -255,6 +255,37 @@ TEST_F(StatefulSetControllerTest, RevisionsFollowTheTemplateAndARollbackRenumber
   }));
 }
 
+TEST_F(StatefulSetControllerTest, APodBelowThePartitionComesBackAtTheCurrentRevision) {
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  PatchSpec(json::parse(R"({"updateStrategy": {"type": "RollingUpdate",
+                                                "rollingUpdate": {"partition": 1}}})"));
+  ASSERT_TRUE(Eventually([&] { return !api::GetString(Set(), "status.updateRevision").empty(); }));
+  const std::string first(api::GetString(Set(), "status.updateRevision"));
+  ASSERT_TRUE(Eventually([&] { return RolledOutTo(first, 2); }));
+  ASSERT_TRUE(Eventually([&] { return Revisions().contains(first); }));
+
+  SetImage("nginx:2");
+  std::string update;
+  ASSERT_TRUE(Eventually([&] {
+    update = std::string(api::GetString(Set(), "status.updateRevision"));
+    auto web1 = Pod("web-1");
+    return update != first && web1 && Revision(*web1) == update && Revisions().contains(update);
+  }));
+  EXPECT_EQ(Revision(*Pod("web-0")), first);
+
+  std::string old_uid(api::GetString(*Pod("web-0"), "metadata.uid"));
+  ASSERT_TRUE(cluster_.client().Delete(KindOf("", "pods"), "default", "web-0").ok());
+  ASSERT_TRUE(Eventually([&] {
+    auto p = Pod("web-0");
+    return p && api::GetString(*p, "metadata.uid") != old_uid;
+  }));
+  json::object web0 = *Pod("web-0");
+  EXPECT_EQ(Revision(web0), first);
+  EXPECT_EQ(api::FindArray(web0, "spec.containers")->at(0).at("image"), "nginx:1");
+  EXPECT_EQ(api::GetString(Set(), "status.currentRevision"), first);
+}
+
 TEST_F(StatefulSetControllerTest, ClaimRetentionDeleteRemovesClaimsWithTheirPodAndTheSet) {
   GarbageCollector gc(cluster_.client());
   gc.Start();
