@@ -138,6 +138,33 @@ plugins:
                   if not p["metadata"].get("deletionTimestamp")]
         self.assertEqual(images, ["busybox:1.37"] * len(nodes))
 
+    def test_statefulset_claim_retention_delete_removes_claims_with_pods_and_set(self):
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "tmp"},
+               "spec": {"replicas": 2, "serviceName": "tmp", "podManagementPolicy": "Parallel",
+                        "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Delete",
+                                                                 "whenScaled": "Delete"},
+                        "selector": {"matchLabels": {"app": "tmp"}},
+                        "template": {"metadata": {"labels": {"app": "tmp"}},
+                                     "spec": {"terminationGracePeriodSeconds": 1,
+                                              "containers": [{"name": "c", "image": IMAGE}]}},
+                        "volumeClaimTemplates": [{
+                            "metadata": {"name": "data"},
+                            "spec": {"accessModes": ["ReadWriteOnce"],
+                                     "resources": {"requests": {"storage": "1Mi"}}}}]}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(sts))
+
+        def claims():
+            return {c["metadata"]["name"]: c["metadata"].get("ownerReferences", [])
+                    for c in self.get_json("pvc", "-l", "app=tmp")["items"]}
+        set_uid = self.get_json("sts", "tmp")["metadata"]["uid"]
+        self.wait(lambda: {n: [r["uid"] for r in refs] for n, refs in claims().items()}
+                  == {"data-tmp-0": [set_uid], "data-tmp-1": [set_uid]},
+                  "both claims are owned by the set")
+        self.kubectl("scale", "sts", "tmp", "--replicas=1")
+        self.wait(lambda: set(claims()) == {"data-tmp-0"}, "data-tmp-1 goes with tmp-1")
+        self.kubectl("delete", "sts", "tmp", "--wait=false")
+        self.wait(lambda: not claims() and not self.pods("app=tmp"), "the claims go with the set")
+
     def test_statefulset_creates_in_order_and_recreates_a_deleted_pod(self):
         sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
                "spec": {"replicas": 3, "serviceName": "web",
