@@ -265,5 +265,44 @@ TEST_F(DaemonSetControllerTest, PrunesUnusedRevisionsBeyondTheHistoryLimit) {
   })) << Revisions().size();
 }
 
+TEST_F(DaemonSetControllerTest, AdoptsItsOrphanedHistoryWhenCreatedAgain) {
+  testing::AutoReady agent(cluster_);
+  CreateNode("n1");
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return Revisions().size() == 1; }));
+  SetImage("agent:2");
+  ASSERT_TRUE(Eventually([&] { return Revisions().size() == 2; }));
+  const std::map<std::string, int64_t> before = Revisions();
+
+  // As after `kubectl delete ds logs --cascade=orphan`: the revisions lose their owner.
+  controller_.reset();
+  for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+    auto patched = cluster_.client().Patch(
+        KindOf("apps", "controllerrevisions"), "default", api::GetString(r, "metadata.name"),
+        client::PatchType::kMerge, json::parse(R"({"metadata": {"ownerReferences": null}})"));
+    ASSERT_TRUE(patched.ok()) << patched.error().message;
+  }
+  ASSERT_TRUE(cluster_.client().Delete(DsKind(), "default", "logs").ok());
+  controller_ = std::make_unique<DaemonSetController>(cluster_.client());
+  controller_->Start();
+  ASSERT_TRUE(controller_->WaitForSync(10s));
+
+  CreateDs();  // agent:1 again
+  const std::string uid(api::GetString(Ds(), "metadata.uid"));
+  auto owned = [&] {
+    for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+      const json::array* refs = api::FindArray(r, "metadata.ownerReferences");
+      if (!refs || refs->size() != 1 || refs->at(0).at("uid") != json::value(uid)) return false;
+    }
+    return true;
+  };
+  // Both adopted; agent:1's revision is the newest again (3), no duplicate.
+  const std::string first =
+      before.begin()->second == 1 ? before.begin()->first : std::prev(before.end())->first;
+  std::map<std::string, int64_t> want = before;
+  want[first] = 3;
+  ASSERT_TRUE(Eventually([&] { return owned() && Revisions() == want; })) << Revisions().size();
+}
+
 }  // namespace
 }  // namespace skiff::controllers
