@@ -7,9 +7,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "core/api/json_fields.h"
 #include "core/api/table.h"
 #include "core/apiserver/discovery.h"
-#include "core/apiserver/json_fields.h"
 #include "core/apiserver/pod_exec_proxy.h"
 #include "core/apiserver/pod_log_proxy.h"
 #include "core/apiserver/protobuf_body.h"
@@ -222,7 +222,7 @@ class ApiHandler::Impl {
       if (table) {
         auto obj = registry_.Get(kind, info.ns, info.name);
         if (!obj.ok()) return ex->Respond(ErrorResponse(obj.error()));
-        json::object meta{{"resourceVersion", MetaStr(*obj, "resourceVersion")}};
+        json::object meta{{"resourceVersion", api::GetString(*obj, "metadata.resourceVersion")}};
         return ex->Respond(JsonResponse(200, RenderTable(kind, {&obj.value()}, req, meta)));
       }
       auto text = registry_.GetText(kind, info.ns, info.name);
@@ -285,8 +285,9 @@ class ApiHandler::Impl {
       copy_for_render.query = req.query;
       w.render = [this, &kind, copy_for_render](const std::string& object) {
         json::object o = json::parse(object).as_object();
-        return RenderTable(kind, {&o}, copy_for_render,
-                           json::object{{"resourceVersion", MetaStr(o, "resourceVersion")}});
+        return RenderTable(
+            kind, {&o}, copy_for_render,
+            json::object{{"resourceVersion", api::GetString(o, "metadata.resourceVersion")}});
       };
     }
     watches_.Serve(ex, std::move(w));
@@ -369,10 +370,10 @@ class ApiHandler::Impl {
         if (const json::value* g = o.if_contains("gracePeriodSeconds"); g && g->is_int64()) {
           d.grace_period_seconds = g->as_int64();
         }
-        d.propagation_policy = std::string(Str(o, "propagationPolicy"));
-        if (const json::object* pre = Obj(o, "preconditions")) {
-          d.precondition_uid = std::string(Str(*pre, "uid"));
-          d.precondition_resource_version = std::string(Str(*pre, "resourceVersion"));
+        d.propagation_policy = std::string(api::GetString(o, "propagationPolicy"));
+        if (const json::object* pre = api::FindObject(o, "preconditions")) {
+          d.precondition_uid = std::string(api::GetString(*pre, "uid"));
+          d.precondition_resource_version = std::string(api::GetString(*pre, "resourceVersion"));
         }
         if (const json::value* dr = o.if_contains("dryRun"); dr && dr->is_array()) {
           for (const auto& x : dr->as_array()) d.dry_run |= x.is_string() && x.as_string() == "All";

@@ -1,6 +1,6 @@
 #include "core/apiserver/object_filter.h"
 
-#include "core/apiserver/json_fields.h"
+#include "core/api/json_fields.h"
 
 namespace skiff::apiserver {
 
@@ -26,7 +26,7 @@ bool ObjectFilter::Empty() const {
 
 bool ObjectFilter::Matches(const boost::json::object& obj) const {
   if (labels_ && !labels_->Empty()) {
-    const boost::json::object* m = Obj(obj, "metadata");
+    const boost::json::object* m = api::FindObject(obj, "metadata");
     if (!labels_->Matches(m ? m->if_contains("labels") : nullptr)) return false;
   }
   return !fields_ || fields_->Empty() || fields_->Matches(obj);

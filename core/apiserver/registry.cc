@@ -8,9 +8,9 @@
 #include <set>
 
 #include "core/api/defaults.h"
+#include "core/api/json_fields.h"
 #include "core/api/patch.h"
 #include "core/api/validation.h"
-#include "core/apiserver/json_fields.h"
 #include "core/apiserver/object_codec.h"
 #include "core/apiserver/object_filter.h"
 #include "core/apiserver/object_meta.h"
@@ -40,14 +40,14 @@ json::object SpecPart(const json::object& obj) {
 }
 
 bool HasFinalizers(const json::object& obj) {
-  const json::object* m = Obj(obj, "metadata");
+  const json::object* m = api::FindObject(obj, "metadata");
   if (!m) return false;
   const json::value* f = m->if_contains("finalizers");
   return f && f->is_array() && !f->as_array().empty();
 }
 
 bool HasNamespaceFinalizers(const json::object& ns) {
-  const json::object* spec = Obj(ns, "spec");
+  const json::object* spec = api::FindObject(ns, "spec");
   const json::value* f = spec ? spec->if_contains("finalizers") : nullptr;
   return f && f->is_array() && !f->as_array().empty();
 }
@@ -64,10 +64,11 @@ void AddFinalizer(json::object& meta, std::string_view finalizer) {
 // An object being deleted whose last obstacle is gone: finalizers (and, for a namespace, its
 // spec.finalizers) are empty, and a pod's grace period has been cut to zero by its node.
 bool DeletionComplete(const Kind& kind, const json::object& obj) {
-  if (MetaStr(obj, "deletionTimestamp").empty() || HasFinalizers(obj)) return false;
+  if (api::GetString(obj, "metadata.deletionTimestamp").empty() || HasFinalizers(obj)) return false;
   if (kind.kind == "Namespace") return !HasNamespaceFinalizers(obj);
   if (kind.kind == "Pod") {
-    const json::value* g = Obj(obj, "metadata")->if_contains("deletionGracePeriodSeconds");
+    const json::value* g =
+        api::FindObject(obj, "metadata")->if_contains("deletionGracePeriodSeconds");
     return g && g->is_int64() && g->as_int64() == 0;
   }
   return true;
@@ -76,16 +77,16 @@ bool DeletionComplete(const Kind& kind, const json::object& obj) {
 std::string QosClass(const json::object& pod) {
   // Guaranteed: every container has cpu and memory limits equal to requests;
   // BestEffort: no container has any request or limit; otherwise Burstable.
-  const json::object* spec = Obj(pod, "spec");
+  const json::object* spec = api::FindObject(pod, "spec");
   bool any = false, guaranteed = true;
   for (const char* list : {"containers", "initContainers"}) {
     const json::value* cs = spec ? spec->if_contains(list) : nullptr;
     if (!cs || !cs->is_array()) continue;
     for (const auto& c : cs->as_array()) {
       if (!c.is_object()) continue;
-      const json::object* res = Obj(c.as_object(), "resources");
-      const json::object* limits = res ? Obj(*res, "limits") : nullptr;
-      const json::object* requests = res ? Obj(*res, "requests") : nullptr;
+      const json::object* res = api::FindObject(c.as_object(), "resources");
+      const json::object* limits = res ? api::FindObject(*res, "limits") : nullptr;
+      const json::object* requests = res ? api::FindObject(*res, "requests") : nullptr;
       if ((limits && !limits->empty()) || (requests && !requests->empty())) any = true;
       for (const char* r : {"cpu", "memory"}) {
         const json::value* l = limits ? limits->if_contains(r) : nullptr;
@@ -118,12 +119,12 @@ void ResetStatusForCreate(const Kind& kind, json::object& obj) {
 
 // A Service PUT that leaves out spec.clusterIP keeps the allocated one, as in Kubernetes.
 void KeepAllocatedClusterIp(const json::object& current, json::object& obj) {
-  const json::object* cur_spec = Obj(current, "spec");
-  if (!cur_spec || Str(*cur_spec, "clusterIP").empty()) return;
+  const json::object* cur_spec = api::FindObject(current, "spec");
+  if (!cur_spec || api::GetString(*cur_spec, "clusterIP").empty()) return;
   json::value& spec = obj["spec"];
   if (!spec.is_object()) spec = json::object();
   json::object& s = spec.as_object();
-  if (!Str(s, "clusterIP").empty()) return;
+  if (!api::GetString(s, "clusterIP").empty()) return;
   for (const char* f : {"clusterIP", "clusterIPs"}) {
     if (const json::value* v = cur_spec->if_contains(f)) s[f] = *v;
   }
@@ -171,12 +172,13 @@ bool PatchPinsVersion(PatchType type, const json::value& patch) {
   if (type == PatchType::kJson) {
     if (!patch.is_array()) return false;
     for (const auto& op : patch.as_array()) {
-      if (op.is_object() && Str(op.as_object(), "path") == "/metadata/resourceVersion") return true;
+      if (op.is_object() && api::GetString(op.as_object(), "path") == "/metadata/resourceVersion")
+        return true;
     }
     return false;
   }
   if (!patch.is_object()) return false;
-  const json::object* m = Obj(patch.as_object(), "metadata");
+  const json::object* m = api::FindObject(patch.as_object(), "metadata");
   const json::value* rv = m ? m->if_contains("resourceVersion") : nullptr;
   return rv && !rv->is_null();
 }
@@ -191,7 +193,7 @@ std::optional<ApiError> ObjectRegistry::CheckNamespace(const Kind& kind,
   auto kv = store_.Get(ObjectKey(*ns_kind, "", ns));
   if (!kv.ok()) return ApiError::NotFound("", "namespaces", std::string(ns));
   json::object nso = DecodeObject(*kv);
-  if (!MetaStr(nso, "deletionTimestamp").empty()) {
+  if (!api::GetString(nso, "metadata.deletionTimestamp").empty()) {
     return ForbiddenTerminating(kind, "", ns);
   }
   return std::nullopt;
@@ -202,8 +204,8 @@ ApiResult<std::string> ObjectRegistry::AllocateClusterIp() const {
   std::set<std::string> used;
   for (const auto& kv : store_.List(KeyPrefix(*svc, "")).items) {
     json::object o = DecodeObject(kv);
-    if (const json::object* spec = Obj(o, "spec"))
-      used.insert(std::string(Str(*spec, "clusterIP")));
+    if (const json::object* spec = api::FindObject(o, "spec"))
+      used.insert(std::string(api::GetString(*spec, "clusterIP")));
   }
   // 10.96.0.0/16; .0.1 is the `kubernetes` service address by convention.
   for (int i = 2; i < 65535; ++i) {
@@ -215,13 +217,14 @@ ApiResult<std::string> ObjectRegistry::AllocateClusterIp() const {
 
 ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, Object obj,
                                          const WriteOptions& options) {
-  if (std::string_view k = Str(obj, "kind"); !k.empty() && k != kind.kind) {
+  if (std::string_view k = api::GetString(obj, "kind"); !k.empty() && k != kind.kind) {
     return ApiError::BadRequest("the API version in the data (" +
-                                std::string(Str(obj, "apiVersion")) +
+                                std::string(api::GetString(obj, "apiVersion")) +
                                 ") does not match the expected API version (" + kind.ApiVersion() +
                                 ") or the kind " + std::string(k) + " does not match " + kind.kind);
   }
-  if (std::string_view av = Str(obj, "apiVersion"); !av.empty() && av != kind.ApiVersion()) {
+  if (std::string_view av = api::GetString(obj, "apiVersion");
+      !av.empty() && av != kind.ApiVersion()) {
     return ApiError::BadRequest("the API version in the data (" + std::string(av) +
                                 ") does not match the expected API version (" + kind.ApiVersion() +
                                 ")");
@@ -231,9 +234,9 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
   std::string generate_name;
   bool generated = false;
   {
-    json::object& meta = Meta(obj);
+    json::object& meta = api::ChildObject(obj, "metadata");
     if (kind.namespaced) {
-      std::string_view body_ns = Str(meta, "namespace");
+      std::string_view body_ns = api::GetString(meta, "namespace");
       if (!body_ns.empty() && body_ns != ns) {
         return ApiError::BadRequest(
             "the namespace of the provided object does not match the namespace sent on the "
@@ -243,8 +246,8 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     } else {
       meta.erase("namespace");
     }
-    generate_name = Str(meta, "generateName");
-    generated = Str(meta, "name").empty() && !generate_name.empty();
+    generate_name = api::GetString(meta, "generateName");
+    generated = api::GetString(meta, "name").empty() && !generate_name.empty();
     meta.erase("resourceVersion");
     meta.erase("deletionTimestamp");
     meta.erase("deletionGracePeriodSeconds");
@@ -260,13 +263,14 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
   if (kind.kind == "Service") {
     json::object& spec = obj["spec"].is_object() ? obj["spec"].as_object()
                                                  : (obj["spec"] = json::object()).as_object();
-    if (Str(spec, "type") != "ExternalName" && Str(spec, "clusterIP").empty()) {
+    if (api::GetString(spec, "type") != "ExternalName" &&
+        api::GetString(spec, "clusterIP").empty()) {
       auto ip = AllocateClusterIp();
       if (!ip.ok()) return ip.error();
       spec["clusterIP"] = *ip;
       spec["clusterIPs"] = json::array{json::value(*ip)};
     }
-    if (Str(spec, "type") != "ExternalName") {
+    if (api::GetString(spec, "type") != "ExternalName") {
       if (!spec.contains("ipFamilies")) spec["ipFamilies"] = json::array{"IPv4"};
       if (!spec.contains("ipFamilyPolicy")) spec["ipFamilyPolicy"] = "SingleStack";
     }
@@ -274,9 +278,9 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
 
   for (int attempt = 0;; ++attempt) {
     // Re-fetched: inserting into obj (status, defaults) invalidates references into it.
-    json::object& meta = Meta(obj);
+    json::object& meta = api::ChildObject(obj, "metadata");
     if (generated) meta["name"] = generate_name + GenerateNameSuffix();
-    std::string name(Str(meta, "name"));
+    std::string name(api::GetString(meta, "name"));
     if (name.empty()) {
       return InvalidError(
           kind, "", {{"FieldValueRequired", "name or generateName is required", "metadata.name"}});
@@ -291,7 +295,7 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     if (options.dry_run) return obj;
     auto rev = store_.Create(ObjectKey(kind, ns, name), EncodeObject(obj));
     if (rev.ok()) {
-      Meta(obj)["resourceVersion"] = std::to_string(*rev);
+      api::ChildObject(obj, "metadata")["resourceVersion"] = std::to_string(*rev);
       return obj;
     }
     if (rev.status().code() == Status::Code::kAlreadyExists) {
@@ -390,7 +394,8 @@ ApiResult<Object> ObjectRegistry::Patch(const Kind& kind, std::string_view ns,
         if (!patched->is_object()) return ApiError::BadRequest("the patch result is not an object");
         // The version the patch result inherits from `current` pins nothing: a patch that does
         // not name a resourceVersion is retried on a concurrent write, as in Kubernetes.
-        if (!PatchPinsVersion(type, patch)) Meta(patched->as_object()).erase("resourceVersion");
+        if (!PatchPinsVersion(type, patch))
+          api::ChildObject(patched->as_object(), "metadata").erase("resourceVersion");
         return std::move(patched->as_object());
       });
 }
@@ -408,34 +413,36 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
     auto next = mutate(current);
     if (!next.ok()) return next.error();
     Object obj = std::move(next.value());
-    json::object& meta = Meta(obj);
+    json::object& meta = api::ChildObject(obj, "metadata");
     const std::string current_rv = std::to_string(kv->mod_revision);
-    std::string pinned_rv(Str(meta, "resourceVersion"));
+    std::string pinned_rv(api::GetString(meta, "resourceVersion"));
     if (!pinned_rv.empty() && pinned_rv != current_rv) {
       return ApiError::Conflict(kind.group, kind.resource, std::string(name),
                                 "the object has been modified; please apply your changes to "
                                 "the latest version and try again");
     }
-    if (std::string_view k = Str(obj, "kind"); !k.empty() && k != kind.kind) {
+    if (std::string_view k = api::GetString(obj, "kind"); !k.empty() && k != kind.kind) {
       return ApiError::BadRequest("the kind " + std::string(k) + " does not match " + kind.kind);
     }
-    if (std::string_view n = Str(meta, "name"); !n.empty() && n != name) {
+    if (std::string_view n = api::GetString(meta, "name"); !n.empty() && n != name) {
       return ApiError::BadRequest("the name of the object (" + std::string(n) +
                                   ") does not match the name on the URL (" + std::string(name) +
                                   ")");
     }
     if (kind.namespaced) {
-      if (std::string_view n = Str(meta, "namespace"); !n.empty() && n != ns) {
+      if (std::string_view n = api::GetString(meta, "namespace"); !n.empty() && n != ns) {
         return ApiError::BadRequest(
             "the namespace of the provided object does not match the namespace sent on the "
             "request");
       }
     }
-    const json::object& cur_meta = *Obj(current, "metadata");
-    if (std::string_view uid = Str(meta, "uid"); !uid.empty() && uid != Str(cur_meta, "uid")) {
-      return ApiError::Conflict(kind.group, kind.resource, std::string(name),
-                                "Precondition failed: UID in precondition: " + std::string(uid) +
-                                    ", UID in object meta: " + std::string(Str(cur_meta, "uid")));
+    const json::object& cur_meta = *api::FindObject(current, "metadata");
+    if (std::string_view uid = api::GetString(meta, "uid");
+        !uid.empty() && uid != api::GetString(cur_meta, "uid")) {
+      return ApiError::Conflict(
+          kind.group, kind.resource, std::string(name),
+          "Precondition failed: UID in precondition: " + std::string(uid) +
+              ", UID in object meta: " + std::string(api::GetString(cur_meta, "uid")));
     }
 
     if (sub == Subresource::kStatus) {
@@ -450,7 +457,7 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
     } else {
       obj["kind"] = kind.kind;
       obj["apiVersion"] = kind.ApiVersion();
-      json::object& m = Meta(obj);
+      json::object& m = api::ChildObject(obj, "metadata");
       m["name"] = name;
       if (kind.namespaced) m["namespace"] = ns;
       for (const char* f : {"uid", "creationTimestamp", "deletionTimestamp",
@@ -473,10 +480,11 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
       AdmitUpdate(admission_, kind, obj);
       if (UsesGeneration(kind) && SpecPart(obj) != SpecPart(current)) {
         const json::value* g = cur_meta.if_contains("generation");
-        Meta(obj)["generation"] = (g && g->is_int64() ? g->as_int64() : 0) + 1;
+        api::ChildObject(obj, "metadata")["generation"] =
+            (g && g->is_int64() ? g->as_int64() : 0) + 1;
       }
     }
-    Meta(obj)["resourceVersion"] = current_rv;
+    api::ChildObject(obj, "metadata")["resourceVersion"] = current_rv;
     if (auto causes = api::ValidateUpdate(kind, obj, current); !causes.empty()) {
       return InvalidError(kind, name, std::move(causes));
     }
@@ -490,7 +498,7 @@ ApiResult<Object> ObjectRegistry::GuaranteedUpdate(const Kind& kind, std::string
     if (options.dry_run) return obj;
     auto rev = store_.Update(key, EncodeObject(obj), kv->mod_revision);
     if (rev.ok()) {
-      Meta(obj)["resourceVersion"] = std::to_string(*rev);
+      api::ChildObject(obj, "metadata")["resourceVersion"] = std::to_string(*rev);
       return obj;
     }
     if (rev.status().code() == Status::Code::kNotFound) {
@@ -521,7 +529,7 @@ ApiResult<Object> ObjectRegistry::DeleteNow(const Kind& kind, std::string_view n
     return ApiError::Conflict(kind.group, kind.resource, std::string(name),
                               "the object has been modified");
   }
-  Meta(last)["resourceVersion"] = std::to_string(deleted->mod_revision);
+  api::ChildObject(last, "metadata")["resourceVersion"] = std::to_string(deleted->mod_revision);
   return last;
 }
 
@@ -533,30 +541,31 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     auto kv = store_.Get(key);
     if (!kv.ok()) return ApiError::NotFound(kind.group, kind.resource, std::string(name));
     Object obj = DecodeObject(*kv);
-    json::object& meta = Meta(obj);
-    if (!options.precondition_uid.empty() && options.precondition_uid != Str(meta, "uid")) {
+    json::object& meta = api::ChildObject(obj, "metadata");
+    if (!options.precondition_uid.empty() &&
+        options.precondition_uid != api::GetString(meta, "uid")) {
       return ApiError::Conflict(
           kind.group, kind.resource, std::string(name),
           "Precondition failed: UID in precondition: " + options.precondition_uid +
-              ", UID in object meta: " + std::string(Str(meta, "uid")));
+              ", UID in object meta: " + std::string(api::GetString(meta, "uid")));
     }
     if (!options.precondition_resource_version.empty() &&
-        options.precondition_resource_version != Str(meta, "resourceVersion")) {
-      return ApiError::Conflict(
-          kind.group, kind.resource, std::string(name),
-          "Precondition failed: ResourceVersion in precondition: " +
-              options.precondition_resource_version +
-              ", ResourceVersion in object meta: " + std::string(Str(meta, "resourceVersion")));
+        options.precondition_resource_version != api::GetString(meta, "resourceVersion")) {
+      return ApiError::Conflict(kind.group, kind.resource, std::string(name),
+                                "Precondition failed: ResourceVersion in precondition: " +
+                                    options.precondition_resource_version +
+                                    ", ResourceVersion in object meta: " +
+                                    std::string(api::GetString(meta, "resourceVersion")));
     }
 
     // Pods bound to a node end gracefully: the node agent stops them, then deletes with 0.
     std::int64_t grace = 0;
     bool graceful = false;
     if (kind.kind == "Pod") {
-      const json::object* spec = Obj(obj, "spec");
-      const json::object* status = Obj(obj, "status");
-      std::string_view phase = status ? Str(*status, "phase") : "";
-      bool bound = spec && !Str(*spec, "nodeName").empty();
+      const json::object* spec = api::FindObject(obj, "spec");
+      const json::object* status = api::FindObject(obj, "status");
+      std::string_view phase = status ? api::GetString(*status, "phase") : "";
+      bool bound = spec && !api::GetString(*spec, "nodeName").empty();
       grace = 30;
       if (spec) {
         if (const json::value* g = spec->if_contains("terminationGracePeriodSeconds");
@@ -570,7 +579,7 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     bool namespace_finalizers = kind.kind == "Namespace" && HasNamespaceFinalizers(obj);
     // Orphan and Foreground propagation leave the rest to the garbage collector, which removes
     // the finalizer once the dependents are orphaned or gone.
-    if (Str(meta, "deletionTimestamp").empty()) {
+    if (api::GetString(meta, "deletionTimestamp").empty()) {
       if (options.propagation_policy == "Orphan") AddFinalizer(meta, "orphan");
       if (options.propagation_policy == "Foreground") AddFinalizer(meta, "foregroundDeletion");
     }
@@ -580,7 +589,7 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
       if (!done.ok() && done.error().code == 409) continue;
       return done;
     }
-    if (!Str(meta, "deletionTimestamp").empty()) return obj;  // already being deleted
+    if (!api::GetString(meta, "deletionTimestamp").empty()) return obj;  // already being deleted
     auto now = std::chrono::system_clock::now();
     meta["deletionTimestamp"] = FormatTime(now + std::chrono::seconds(graceful ? grace : 0));
     meta["deletionGracePeriodSeconds"] = graceful ? grace : 0;
@@ -592,7 +601,7 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     if (options.dry_run) return obj;
     auto rev = store_.Update(key, EncodeObject(obj), kv->mod_revision);
     if (rev.ok()) {
-      Meta(obj)["resourceVersion"] = std::to_string(*rev);
+      api::ChildObject(obj, "metadata")["resourceVersion"] = std::to_string(*rev);
       return obj;
     }
     if (rev.status().code() == Status::Code::kNotFound) {
@@ -615,8 +624,8 @@ ApiResult<std::vector<Object>> ObjectRegistry::DeleteCollection(const Kind& kind
   std::vector<Object> deleted;
   for (const auto& text : list->items) {
     json::object o = json::parse(text).as_object();
-    const json::object& m = *Obj(o, "metadata");
-    auto r = Delete(kind, Str(m, "namespace"), Str(m, "name"), options);
+    const json::object& m = *api::FindObject(o, "metadata");
+    auto r = Delete(kind, api::GetString(m, "namespace"), api::GetString(m, "name"), options);
     if (r.ok()) {
       deleted.push_back(std::move(r.value()));
     } else if (r.error().code != 404) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
+#include "core/api/json_fields.h"
 #include "core/api/patch.h"
-#include "core/apiserver/json_fields.h"
 #include "core/apiserver/object_codec.h"
 #include "core/apiserver/object_meta.h"
 #include "core/apiserver/registry.h"
@@ -20,15 +20,15 @@ namespace {
 
 // spec.selector as the string a Scale reports: "app=web,tier in (a,b)".
 std::string SelectorString(const json::object& obj) {
-  const json::object* spec = Obj(obj, "spec");
-  const json::object* sel = spec ? Obj(*spec, "selector") : nullptr;
+  const json::object* spec = api::FindObject(obj, "spec");
+  const json::object* sel = spec ? api::FindObject(*spec, "selector") : nullptr;
   if (!sel) return "";
   std::string out;
   auto add = [&out](const std::string& part) {
     if (!out.empty()) out += ",";
     out += part;
   };
-  const json::object* labels = Obj(*sel, "matchLabels");
+  const json::object* labels = api::FindObject(*sel, "matchLabels");
   bool plain_map = !labels && !sel->contains("matchExpressions");
   if (plain_map) labels = sel;  // ReplicationController: a plain map
   if (labels) {
@@ -40,7 +40,7 @@ std::string SelectorString(const json::object& obj) {
     for (const auto& e : exprs->as_array()) {
       if (!e.is_object()) continue;
       const json::object& eo = e.as_object();
-      std::string key(Str(eo, "key")), op(Str(eo, "operator"));
+      std::string key(api::GetString(eo, "key")), op(api::GetString(eo, "operator"));
       std::string values;
       if (const json::value* vs = eo.if_contains("values"); vs && vs->is_array()) {
         for (const auto& v : vs->as_array()) {
@@ -58,18 +58,18 @@ std::string SelectorString(const json::object& obj) {
 }
 
 Object ScaleOf(const Object& obj) {
-  const json::object& meta = *Obj(obj, "metadata");
+  const json::object& meta = *api::FindObject(obj, "metadata");
   json::object scale_meta;
   for (const char* f : {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
     if (const json::value* v = meta.if_contains(f)) scale_meta[f] = *v;
   }
   std::int64_t spec_replicas = 0, status_replicas = 0;
-  if (const json::object* spec = Obj(obj, "spec")) {
+  if (const json::object* spec = api::FindObject(obj, "spec")) {
     if (const json::value* r = spec->if_contains("replicas"); r && r->is_int64()) {
       spec_replicas = r->as_int64();
     }
   }
-  if (const json::object* status = Obj(obj, "status")) {
+  if (const json::object* status = api::FindObject(obj, "status")) {
     if (const json::value* r = status->if_contains("replicas"); r && r->is_int64()) {
       status_replicas = r->as_int64();
     }
@@ -86,8 +86,8 @@ Object ScaleOf(const Object& obj) {
 ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view name,
                                        const Object& binding, const WriteOptions& options) {
   const Kind& pods = *kinds_.ByResource("", "v1", "pods");
-  const json::object* target = Obj(binding, "target");
-  std::string node(target ? Str(*target, "name") : "");
+  const json::object* target = api::FindObject(binding, "target");
+  std::string node(target ? api::GetString(*target, "name") : "");
   if (node.empty()) {
     return ApiError::Invalid("", "Binding", std::string(name),
                              {{"FieldValueRequired", "Required value", "target.name"}});
@@ -98,14 +98,14 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     auto kv = store_.Get(key);
     if (!kv.ok()) return ApiError::NotFound("", "pods", std::string(name));
     Object pod = DecodeObject(*kv);
-    if (!MetaStr(pod, "deletionTimestamp").empty()) {
+    if (!api::GetString(pod, "metadata.deletionTimestamp").empty()) {
       return ApiError::Conflict(
           "", "pods/binding", std::string(name),
           "pod " + std::string(name) + " is being deleted, cannot be assigned to a host");
     }
     json::value& spec = pod["spec"];
     if (!spec.is_object()) spec = json::object();
-    if (std::string_view cur = Str(spec.as_object(), "nodeName"); !cur.empty()) {
+    if (std::string_view cur = api::GetString(spec.as_object(), "nodeName"); !cur.empty()) {
       return ApiError::Conflict(
           "", "pods/binding", std::string(name),
           "pod " + std::string(name) + " is already assigned to node \"" + std::string(cur) + "\"");
@@ -118,7 +118,8 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     json::array& arr = conds.as_array();
     arr.erase(std::remove_if(arr.begin(), arr.end(),
                              [](const json::value& c) {
-                               return c.is_object() && Str(c.as_object(), "type") == "PodScheduled";
+                               return c.is_object() &&
+                                      api::GetString(c.as_object(), "type") == "PodScheduled";
                              }),
               arr.end());
     arr.push_back(json::object{{"type", "PodScheduled"},
@@ -128,7 +129,7 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     if (options.dry_run) return pod;
     auto rev = store_.Update(key, EncodeObject(pod), kv->mod_revision);
     if (rev.ok()) {
-      Meta(pod)["resourceVersion"] = std::to_string(*rev);
+      api::ChildObject(pod, "metadata")["resourceVersion"] = std::to_string(*rev);
       return pod;
     }
     if (rev.status().code() != Status::Code::kConflict) {
@@ -147,18 +148,18 @@ ApiResult<Object> ObjectRegistry::GetScale(const Kind& kind, std::string_view ns
 ApiResult<Object> ObjectRegistry::UpdateScale(const Kind& kind, std::string_view ns,
                                               std::string_view name, const Object& scale,
                                               const WriteOptions& options) {
-  const json::object* spec = Obj(scale, "spec");
+  const json::object* spec = api::FindObject(scale, "spec");
   const json::value* replicas = spec ? spec->if_contains("replicas") : nullptr;
   if (!replicas || !replicas->is_int64() || replicas->as_int64() < 0) {
     return ApiError::Invalid(
         "autoscaling", "Scale", std::string(name),
         {{"FieldValueInvalid", "must be greater than or equal to 0", "spec.replicas"}});
   }
-  std::string pinned(MetaStr(scale, "resourceVersion"));
+  std::string pinned(api::GetString(scale, "metadata.resourceVersion"));
   auto updated = GuaranteedUpdate(kind, ns, name, Subresource::kNone, options,
                                   [&](const Object& current) -> ApiResult<Object> {
                                     Object next = current;
-                                    Meta(next)["resourceVersion"] = pinned;
+                                    api::ChildObject(next, "metadata")["resourceVersion"] = pinned;
                                     json::value& s = next["spec"];
                                     if (!s.is_object()) s = json::object();
                                     s.as_object()["replicas"] = replicas->as_int64();
@@ -179,7 +180,8 @@ ApiResult<Object> ObjectRegistry::PatchScale(const Kind& kind, std::string_view 
                                                          : api::ApplyMergePatch(target, patch);
   if (!patched.ok()) return ApiError::BadRequest(patched.status().message());
   if (!patched->is_object()) return ApiError::BadRequest("the patch result is not an object");
-  if (!PatchPinsVersion(type, patch)) Meta(patched->as_object()).erase("resourceVersion");
+  if (!PatchPinsVersion(type, patch))
+    api::ChildObject(patched->as_object(), "metadata").erase("resourceVersion");
   return UpdateScale(kind, ns, name, patched->as_object(), options);
 }
 

@@ -156,6 +156,45 @@ TYPED_TEST(WatchTest, NoGapOrDuplicateUnderConcurrentWriters) {
   EXPECT_EQ(from_start.Count(), static_cast<std::size_t>(kTotal)) << "duplicates arrived";
 }
 
+TYPED_TEST(WatchTest, ManyWatchersEachGetOneCallbackAtATimeInOrder) {
+  Store& store = *this->store_;
+  constexpr int kWatchers = 32;
+  constexpr int kWriters = 4;
+  constexpr int kWritesEach = 50;
+  struct Seen {
+    std::atomic<bool> inside = false;
+    std::atomic<int> overlaps = 0;
+    EventRecorder recorder;
+  };
+  std::vector<std::unique_ptr<Seen>> seen;
+  std::vector<std::unique_ptr<WatchHandle>> handles;
+  for (int w = 0; w < kWatchers; ++w) {
+    seen.push_back(std::make_unique<Seen>());
+    handles.push_back(this->MustWatch(
+        "/", 0,
+        [s = seen.back().get(),
+         record = seen.back()->recorder.Callback()](const std::vector<Event>& events) {
+          if (s->inside.exchange(true)) ++s->overlaps;
+          record(events);
+          s->inside = false;
+        }));
+  }
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&store, w] {
+      for (int i = 0; i < kWritesEach; ++i) {
+        ASSERT_TRUE(store.Create("/m/" + std::to_string(w) + "/" + std::to_string(i), "v").ok());
+      }
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+  for (const auto& s : seen) {
+    ASSERT_TRUE(s->recorder.WaitForCount(kWriters * kWritesEach));
+    EXPECT_EQ(RevisionsOf(s->recorder.Events()), Range(1, kWriters * kWritesEach));
+    EXPECT_EQ(s->overlaps, 0) << "one watcher's callback ran on two threads at once";
+  }
+}
+
 TYPED_TEST(WatchTest, DestroyingHandleStopsCallbacks) {
   Store& store = *this->store_;
   EventRecorder recorder;
