@@ -54,6 +54,7 @@ std::vector<Kind> BuiltinKinds() {
       {"apps", "ReplicaSet", "replicasets", true, {"rs"}, true, true, true},
       {"apps", "DaemonSet", "daemonsets", true, {"ds"}, true, true, false},
       {"apps", "StatefulSet", "statefulsets", true, {"sts"}, true, true, true},
+      {"apps", "ControllerRevision", "controllerrevisions", true, {}, false, false, false},
       {"coordination.k8s.io", "Lease", "leases", true, {}, false, false, false},
       {"storage.k8s.io", "StorageClass", "storageclasses", false, {"sc"}, false, false, false},
   };

@@ -117,6 +117,7 @@ const TablePrinter* PrinterFor(std::string_view group, std::string_view resource
       {"apps", "replicasets", ReplicaSetPrinter},
       {"apps", "daemonsets", DaemonSetPrinter},
       {"apps", "statefulsets", StatefulSetPrinter},
+      {"apps", "controllerrevisions", ControllerRevisionPrinter},
       {"coordination.k8s.io", "leases", LeasePrinter},
       {"storage.k8s.io", "storageclasses", StorageClassPrinter},
   };

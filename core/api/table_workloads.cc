@@ -1,3 +1,5 @@
+#include <cctype>
+
 #include "core/api/json_fields.h"
 #include "core/api/table_printers.h"
 
@@ -86,7 +88,40 @@ TableRow StatefulSetRow(const json::object& sts, TimePoint now) {
   return {std::move(cells), {}};
 }
 
+// Kubernetes prints the controller as "daemonset.apps/NAME" (lower-cased Kind.group).
+TableRow ControllerRevisionRow(const json::object& cr, TimePoint now) {
+  std::string controller = "<none>";
+  if (const json::array* refs = FindArray(cr, "metadata.ownerReferences")) {
+    for (const auto& r : *refs) {
+      const json::object* ref = r.if_object();
+      if (ref == nullptr || !GetBool(*ref, "controller")) continue;
+      std::string_view api_version = GetString(*ref, "apiVersion");
+      auto slash = api_version.find('/');
+      std::string kind(GetString(*ref, "kind"));
+      if (slash != std::string_view::npos) {
+        kind += "." + std::string(api_version.substr(0, slash));
+      }
+      for (char& c : kind) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      controller = kind + "/" + std::string(GetString(*ref, "name"));
+      break;
+    }
+  }
+  return {json::array{GetString(cr, "metadata.name"), json::string(controller), Int(cr, "revision"),
+                      Age(cr, now)},
+          {}};
+}
+
 }  // namespace
+
+const TablePrinter& ControllerRevisionPrinter() {
+  static const TablePrinter kPrinter{
+      {NameColumn(),
+       {"Controller", "string", "Controller of the object."},
+       {"Revision", "integer", "The revision of the data represented by this object."},
+       AgeColumn()},
+      ControllerRevisionRow};
+  return kPrinter;
+}
 
 const TablePrinter& DeploymentPrinter() {
   static const TablePrinter kPrinter{

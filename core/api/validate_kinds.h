@@ -25,6 +25,7 @@ void ValidateReplicaSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateDaemonSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateStatefulSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateReplicationController(const boost::json::object& obj, FieldErrors& errs);
+void ValidateControllerRevision(const boost::json::object& obj, FieldErrors& errs);
 void ValidateService(const boost::json::object& obj, FieldErrors& errs);
 void ValidateEndpoints(const boost::json::object& obj, FieldErrors& errs);
 void ValidateConfigMap(const boost::json::object& obj, FieldErrors& errs);
@@ -44,6 +45,9 @@ void ValidateWorkloadUpdate(const boost::json::object& updated, const boost::jso
                             FieldErrors& errs);
 void ValidateStatefulSetUpdate(const boost::json::object& updated, const boost::json::object& old,
                                FieldErrors& errs);
+void ValidateControllerRevisionUpdate(const boost::json::object& updated,
+                                      const boost::json::object& old,
+                                      FieldErrors& errs);  // `data` is immutable
 void ValidateServiceUpdate(const boost::json::object& updated, const boost::json::object& old,
                            FieldErrors& errs);
 void ValidateImmutableData(const boost::json::object& updated, const boost::json::object& old,

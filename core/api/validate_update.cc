@@ -234,4 +234,12 @@ void ValidateStorageClassUpdate(const json::object& updated, const json::object&
   }
 }
 
+void ValidateControllerRevisionUpdate(const json::object& updated, const json::object& old,
+                                      FieldErrors& errs) {
+  if (!SameAt(updated, old, "data")) {
+    const json::value* data = updated.if_contains("data");
+    errs.Invalid("data", data ? *data : json::value(), "field is immutable");
+  }
+}
+
 }  // namespace skiff::api

@@ -232,4 +232,11 @@ void ValidateReplicationController(const json::object& obj, FieldErrors& errs) {
                            "ReplicationController", errs);
 }
 
+// apps/v1 ControllerRevision: a snapshot (`data`, any object) and its ordinal (`revision`).
+void ValidateControllerRevision(const json::object& obj, FieldErrors& errs) {
+  const json::value* data = obj.if_contains("data");
+  if (data == nullptr || data->is_null()) errs.Required("data", "data is mandatory");
+  ValidateNonNegative(obj, "revision", "revision", errs);
+}
+
 }  // namespace skiff::api

@@ -30,6 +30,10 @@ KindRules RulesFor(const Kind& kind) {
     if (k == "StatefulSet") {
       return {NameRule::kDnsSubdomain, ValidateStatefulSet, ValidateStatefulSetUpdate};
     }
+    if (k == "ControllerRevision") {
+      return {NameRule::kDnsSubdomain, ValidateControllerRevision,
+              ValidateControllerRevisionUpdate};
+    }
     return {};
   }
   if (kind.group == "coordination.k8s.io" && k == "Lease")

@@ -166,6 +166,20 @@ TEST(TableTest, DeploymentAndReplicaSet) {
   EXPECT_EQ(Cells(rs).at(1), 3);
 }
 
+TEST(TableTest, ControllerRevisionNamesItsControllerLikeKubectl) {
+  const char* cr = R"({"metadata":{"name":"logs-abc","creationTimestamp":"2024-05-01T05:00:00Z",
+    "ownerReferences":[{"apiVersion":"apps/v1","kind":"DaemonSet","name":"logs","uid":"u",
+                        "controller":true}]},
+    "data":{"spec":{}},"revision":3})";
+  json::object t = Table("apps/v1", "ControllerRevision", cr, At("2024-05-01T10:00:00Z"));
+  EXPECT_EQ(ColumnNames(t), (std::vector<std::string>{"Name", "Controller", "Revision", "Age"}));
+  EXPECT_EQ(Cells(t), json::parse(R"(["logs-abc","daemonset.apps/logs",3,"5h"])"));
+  json::object orphan =
+      Table("apps/v1", "ControllerRevision", R"({"metadata":{"name":"x"},"data":{},"revision":1})",
+            At("2024-05-01T10:00:00Z"));
+  EXPECT_EQ(Cells(orphan).at(1), "<none>");
+}
+
 TEST(TableTest, Service) {
   json::object t = Table("v1", "Service", R"({"metadata":{"name":"web",
     "creationTimestamp":"2024-05-01T09:59:50Z"},"spec":{"type":"NodePort",

@@ -273,6 +273,17 @@ TEST(ValidationTest, StorageAndClusterKinds) {
   EXPECT_CAUSE(causes, "spec.taints[0].effect", "FieldValueNotSupported");
 }
 
+TEST(ValidationTest, ControllerRevisionNeedsDataAndANonNegativeRevision) {
+  EXPECT_TRUE(Create("apps/v1", "ControllerRevision",
+                     R"({"metadata":{"name":"web-abc","namespace":"d"},
+                         "data":{"spec":{"template":{"$patch":"replace"}}},"revision":2})")
+                  .empty());
+  auto causes = Create("apps/v1", "ControllerRevision",
+                       R"({"metadata":{"name":"web-abc","namespace":"d"},"revision":-1})");
+  EXPECT_CAUSE(causes, "data", "FieldValueRequired");
+  EXPECT_CAUSE(causes, "revision", "FieldValueInvalid");
+}
+
 TEST(ValidationTest, RealisticManifestsAreValid) {
   const std::pair<const char*, const char*> cases[][1] = {
       {{"apps/v1/Deployment", R"({"metadata":{"name":"web","namespace":"default",

@@ -169,6 +169,18 @@ TEST(ValidateUpdateTest, ImmutableConfigMapsAndSecrets) {
   EXPECT_EQ(causes.back().field, "type");
 }
 
+TEST(ValidateUpdateTest, ControllerRevisionDataIsImmutableItsNumberIsNot) {
+  const char* cr = R"({"metadata":{"name":"r","namespace":"d"},"data":{"spec":{}},"revision":1})";
+  EXPECT_TRUE(Update("apps/v1", "ControllerRevision", cr, [](json::object& r) {
+                r["revision"] = 5;
+              }).empty());
+  auto causes = Update("apps/v1", "ControllerRevision", cr, [](json::object& r) {
+    r["data"] = json::object{{"spec", 1}};
+  });
+  ASSERT_EQ(causes.size(), 1u) << Dump(causes);
+  EXPECT_EQ(causes[0].field, "data");
+}
+
 TEST(ValidateUpdateTest, ClaimSpecOnlyGrowsWhenBound) {
   const char* pvc = R"({"metadata":{"name":"c","namespace":"d"},"spec":{
     "accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}},

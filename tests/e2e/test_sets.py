@@ -138,6 +138,33 @@ plugins:
                   if not p["metadata"].get("deletionTimestamp")]
         self.assertEqual(images, ["busybox:1.37"] * len(nodes))
 
+    def test_statefulset_claim_retention_delete_removes_claims_with_pods_and_set(self):
+        sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "tmp"},
+               "spec": {"replicas": 2, "serviceName": "tmp", "podManagementPolicy": "Parallel",
+                        "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Delete",
+                                                                 "whenScaled": "Delete"},
+                        "selector": {"matchLabels": {"app": "tmp"}},
+                        "template": {"metadata": {"labels": {"app": "tmp"}},
+                                     "spec": {"terminationGracePeriodSeconds": 1,
+                                              "containers": [{"name": "c", "image": IMAGE}]}},
+                        "volumeClaimTemplates": [{
+                            "metadata": {"name": "data"},
+                            "spec": {"accessModes": ["ReadWriteOnce"],
+                                     "resources": {"requests": {"storage": "1Mi"}}}}]}}
+        self.kubectl("apply", "-f", "-", input=json.dumps(sts))
+
+        def claims():
+            return {c["metadata"]["name"]: c["metadata"].get("ownerReferences", [])
+                    for c in self.get_json("pvc", "-l", "app=tmp")["items"]}
+        set_uid = self.get_json("sts", "tmp")["metadata"]["uid"]
+        self.wait(lambda: {n: [r["uid"] for r in refs] for n, refs in claims().items()}
+                  == {"data-tmp-0": [set_uid], "data-tmp-1": [set_uid]},
+                  "both claims are owned by the set")
+        self.kubectl("scale", "sts", "tmp", "--replicas=1")
+        self.wait(lambda: set(claims()) == {"data-tmp-0"}, "data-tmp-1 goes with tmp-1")
+        self.kubectl("delete", "sts", "tmp", "--wait=false")
+        self.wait(lambda: not claims() and not self.pods("app=tmp"), "the claims go with the set")
+
     def test_statefulset_creates_in_order_and_recreates_a_deleted_pod(self):
         sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
                "spec": {"replicas": 3, "serviceName": "web",
@@ -245,6 +272,81 @@ plugins:
         self.kubectl("delete", "sts", "db", "--wait=false")
         self.wait(lambda: not self.pods("app=db"), "the db pods are gone")
         self.assertEqual(claims(), before)
+
+    def test_rollout_history_and_undo_of_a_daemonset_and_a_statefulset(self):
+        template = {"spec": {"terminationGracePeriodSeconds": 1,
+                             "containers": [{"name": "c", "image": IMAGE}]}}
+        sets = [("daemonset", "hist-ds", {"apiVersion": "apps/v1", "kind": "DaemonSet",
+                                           "spec": {}}),
+                ("statefulset", "hist-sts", {"apiVersion": "apps/v1", "kind": "StatefulSet",
+                                             "spec": {"replicas": 2, "serviceName": "hist-sts",
+                                                      "podManagementPolicy": "Parallel"}})]
+        for kind, name, obj in sets:
+            obj["metadata"] = {"name": name}
+            obj["spec"]["selector"] = {"matchLabels": {"app": name}}
+            obj["spec"]["template"] = dict(template, metadata={"labels": {"app": name}})
+            self.kubectl("apply", "-f", "-", input=json.dumps(obj))
+        resources = self.kubectl("api-resources", "--api-group=apps")
+        self.assertIn("controllerrevisions", resources)
+
+        def revisions(name):
+            items = self.get_json("controllerrevisions", "-l", f"app={name}")["items"]
+            return {r["metadata"]["name"]: r["revision"] for r in items}
+
+        def history(kind, name):
+            out = self.kubectl("rollout", "history", f"{kind}/{name}")
+            lines = out.splitlines()
+            header = next(i for i, line in enumerate(lines) if line.startswith("REVISION"))
+            return [line.split()[0] for line in lines[header + 1:] if line.strip()]
+
+        def images(name):
+            pods = [p for p in self.pods(f"app={name}")
+                    if not p["metadata"].get("deletionTimestamp")]
+            return sorted({p["spec"]["containers"][0]["image"] for p in pods}), pods
+
+        def rolled_out_to(name, image):
+            found, pods = images(name)
+            return found == [image] and all(self.ready(p) for p in pods)
+
+        for kind, name, _ in sets:
+            self.kubectl("rollout", "status", f"{kind}/{name}", "--timeout=120s", timeout=150)
+            self.wait(lambda: list(revisions(name).values()) == [1], f"{name} has revision 1")
+            self.kubectl("set", "image", f"{kind}/{name}", "c=busybox:1.37")
+        for kind, name, _ in sets:
+            self.wait(lambda: rolled_out_to(name, "busybox:1.37"), f"{name} runs busybox:1.37")
+            self.kubectl("rollout", "status", f"{kind}/{name}", "--timeout=120s", timeout=150)
+            self.wait(lambda: sorted(revisions(name).values()) == [1, 2], f"{name} revisions 1, 2")
+            self.assertEqual(history(kind, name), ["1", "2"])
+            self.assertIn(IMAGE, self.kubectl("rollout", "history", f"{kind}/{name}",
+                                              "--revision=1"))
+            self.assertIn("busybox:1.37", self.kubectl("rollout", "history", f"{kind}/{name}",
+                                                       "--revision=2"))
+            # Each revision is the set's: owned by it and printed with its controller.
+            listing = self.kubectl("get", "controllerrevisions", "-l", f"app={name}")
+            self.assertIn(f"{kind}.apps/{name}", listing)
+            sts_or_ds = self.get_json(kind, name)
+            for r in self.get_json("controllerrevisions", "-l", f"app={name}")["items"]:
+                ref = r["metadata"]["ownerReferences"][0]
+                self.assertEqual((ref["uid"], ref["controller"]),
+                                 (sts_or_ds["metadata"]["uid"], True))
+
+        sts_status = self.get_json("statefulset", "hist-sts")["status"]
+        self.assertEqual(sts_status["currentRevision"], sts_status["updateRevision"])
+        self.assertEqual(revisions("hist-sts")[sts_status["updateRevision"]], 2)
+
+        for kind, name, _ in sets:
+            out = self.kubectl("rollout", "undo", f"{kind}/{name}")
+            self.assertIn("rolled back", out)
+        for kind, name, _ in sets:
+            self.wait(lambda: rolled_out_to(name, IMAGE), f"{name} runs {IMAGE} again")
+            self.kubectl("rollout", "status", f"{kind}/{name}", "--timeout=120s", timeout=150)
+            # The first revision came back as number 3; no third object.
+            self.wait(lambda: sorted(revisions(name).values()) == [2, 3], f"{name} revisions 2, 3")
+            self.assertEqual(history(kind, name), ["2", "3"])
+
+        # Deleting a set deletes its revisions (garbage collector).
+        self.kubectl("delete", "daemonset", "hist-ds", "--wait=false")
+        self.wait(lambda: not revisions("hist-ds"), "the DaemonSet's revisions are gone")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "core/api/json_fields.h"
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
@@ -11,6 +13,7 @@
 #include "core/controllers/daemonset/daemon_pod.h"
 #include "core/controllers/daemonset/daemonset_plan.h"
 #include "core/controllers/workload/pod_state.h"
+#include "core/controllers/workload/revision_history.h"
 
 namespace skiff::controllers {
 namespace json = boost::json;
@@ -64,6 +67,12 @@ DaemonSetController::DaemonSetController(client::Client& client)
                    if (!SamePlacement(old_node, node)) EnqueueAll();
                  },
                  [this](const client::Object&) { EnqueueAll(); }}),
+      revisions_(
+          client, ControllerRevisionKind(), "", {},
+          client::InformerHandlers{
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); }}),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 DaemonSetController::~DaemonSetController() { workers_.Stop(); }
@@ -72,11 +81,13 @@ void DaemonSetController::Start() {
   sets_.Start();
   pods_.Start();
   nodes_.Start();
+  revisions_.Start();
   workers_.Start(1);
 }
 
 bool DaemonSetController::WaitForSync(std::chrono::milliseconds timeout) {
-  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && nodes_.WaitForSync(timeout);
+  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && nodes_.WaitForSync(timeout) &&
+         revisions_.WaitForSync(timeout);
 }
 
 std::string DaemonSetController::OwnerKey(const client::Object& pod) {
@@ -120,6 +131,15 @@ void DaemonSetController::OnPodDelete(const client::Object& pod) {
   queue_.Add(key);
 }
 
+void DaemonSetController::EnqueueRevisionOwner(const client::Object& revision) {
+  auto ref = ControllerRef(revision);
+  if (!ref) {
+    EnqueueAll();  // an orphan some set may adopt
+  } else if (ref->kind == "DaemonSet") {
+    queue_.Add(std::string(api::GetString(revision, "metadata.namespace")) + "/" + ref->name);
+  }
+}
+
 void DaemonSetController::EnqueueAll() {
   for (const auto& ds : sets_.List()) queue_.Add(client::ObjectKey(ds));
 }
@@ -158,9 +178,18 @@ bool DaemonSetController::Sync(const std::string& key) {
     pods.push_back(std::move(*adopted));
   }
 
+  // The history first, as Kubernetes keeps it: revisions the pods still use stay.
+  const std::string hash = DaemonSetHash(*ds);
+  std::set<std::string, std::less<>> live;
+  for (const auto& pod : pods) {
+    std::string_view h = api::GetString(pod, "metadata.labels.controller-revision-hash");
+    if (!h.empty()) live.insert(name + "-" + std::string(h));
+  }
+  bool ok = SyncHistory(client_, ds_kind_, *ds, selector, revisions_.List(), name + "-" + hash,
+                        hash, live, key);
+
   DaemonSetPlan plan =
       PlanDaemonSet(ds_kind_, *ds, nodes_.List(), pods, std::chrono::system_clock::now());
-  bool ok = true;
   // Writes only on a cache that has seen our previous ones; status is always reported.
   if (satisfied && (!plan.pods_to_create.empty() || !plan.pods_to_delete.empty())) {
     std::vector<std::string> uids;

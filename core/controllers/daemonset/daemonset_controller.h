@@ -4,9 +4,10 @@
 // daemonset_plan.h), following nodes as they come, go and change, and reports its status.
 // Adopts orphan pods its selector matches that carry a controller-revision-hash label. Pod
 // names are generated, so it records the creations and deletions it has in flight
-// (Expectations) and does not act again on a cache that has not seen them. Owns informers on
-// DaemonSets, pods (with that label) and nodes, a work queue and one worker thread; the Client
-// must outlive it.
+// (Expectations) and does not act again on a cache that has not seen them. Keeps the set's
+// ControllerRevision history (revision_history.h). Owns informers on DaemonSets, pods (with that
+// label), nodes and ControllerRevisions, a work queue and one worker thread; the Client must
+// outlive it.
 
 #include "core/client/client.h"
 #include "core/client/informer.h"
@@ -35,6 +36,7 @@ class DaemonSetController {
   void OnPodUpdate(const client::Object& old_pod, const client::Object& pod);
   void OnPodDelete(const client::Object& pod);
   void EnqueueAll();
+  void EnqueueRevisionOwner(const client::Object& revision);
 
   client::Client& client_;
   const api::Kind& ds_kind_;
@@ -43,6 +45,7 @@ class DaemonSetController {
   client::Informer sets_;
   client::Informer pods_;
   client::Informer nodes_;
+  client::Informer revisions_;
   ControllerWorkers workers_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <optional>
+
 #include "core/api/json_fields.h"
 #include "core/api/selectors.h"
 #include "core/controllers/common/object_index.h"
@@ -9,9 +11,11 @@
 #include "core/controllers/common/pod_template.h"
 #include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
+#include "core/controllers/statefulset/claim_retention.h"
 #include "core/controllers/statefulset/stateful_pod.h"
 #include "core/controllers/statefulset/statefulset_plan.h"
 #include "core/controllers/workload/pod_state.h"
+#include "core/controllers/workload/revision_history.h"
 
 namespace skiff::controllers {
 namespace json = boost::json;
@@ -51,6 +55,12 @@ StatefulSetController::StatefulSetController(client::Client& client)
                                    },
                                    [this](const client::Object& o) { EnqueueOwnerOf(o); }}),
       claims_(client, Kind("", "persistentvolumeclaims"), "", {}, {}),
+      revisions_(
+          client, ControllerRevisionKind(), "", {},
+          client::InformerHandlers{
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
+              [this](const client::Object& o) { EnqueueRevisionOwner(o); }}),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 StatefulSetController::~StatefulSetController() { workers_.Stop(); }
@@ -59,11 +69,24 @@ void StatefulSetController::Start() {
   sets_.Start();
   pods_.Start();
   claims_.Start();
+  revisions_.Start();
   workers_.Start(1);
 }
 
 bool StatefulSetController::WaitForSync(std::chrono::milliseconds timeout) {
-  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && claims_.WaitForSync(timeout);
+  return sets_.WaitForSync(timeout) && pods_.WaitForSync(timeout) && claims_.WaitForSync(timeout) &&
+         revisions_.WaitForSync(timeout);
+}
+
+void StatefulSetController::EnqueueRevisionOwner(const client::Object& revision) {
+  std::string_view ns = api::GetString(revision, "metadata.namespace");
+  if (auto ref = ControllerRef(revision)) {
+    if (ref->kind == "StatefulSet") queue_.Add(std::string(ns) + "/" + ref->name);
+    return;
+  }
+  for (const auto& set : sets_.List()) {  // an orphan some set may adopt
+    if (api::GetString(set, "metadata.namespace") == ns) queue_.Add(client::ObjectKey(set));
+  }
 }
 
 void StatefulSetController::EnqueueOwnerOf(const client::Object& pod) {
@@ -114,17 +137,79 @@ bool StatefulSetController::Sync(const std::string& key) {
     pods.push_back(std::move(*adopted));
   }
   std::set<std::string, std::less<>> claims;
-  for (const auto& claim : claims_.List()) {
-    if (api::GetString(claim, "metadata.namespace") == ns) {
-      claims.emplace(api::GetString(claim, "metadata.name"));
+  std::vector<json::object> own_claims;  // CLAIM-NAME-i of this set's claim templates
+  for (auto& claim : claims_.List()) {
+    if (api::GetString(claim, "metadata.namespace") != ns) continue;
+    claims.emplace(api::GetString(claim, "metadata.name"));
+    if (StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"))) {
+      own_claims.push_back(std::move(claim));
     }
   }
 
+  // The history first, as Kubernetes keeps it: the current revision and those the pods still
+  // use stay.
+  const std::string update_revision = StatefulSetUpdateRevision(*set);
+  std::set<std::string, std::less<>> live;
+  for (const auto& pod : pods) {
+    std::string_view revision = api::GetString(pod, "metadata.labels.controller-revision-hash");
+    if (!revision.empty()) live.emplace(revision);
+  }
+  if (std::string_view current = api::GetString(*set, "status.currentRevision"); !current.empty()) {
+    live.emplace(current);
+  }
+  const bool history_ok =
+      SyncHistory(client_, set_kind_, *set, selector, revisions_.List(), update_revision,
+                  update_revision.substr(name.size() + 1), live, key);
+
+  // Pods below a rolling update's partition come back at the current revision's template.
+  std::optional<StatefulRevision> current;
+  if (std::string_view current_name = api::GetString(*set, "status.currentRevision");
+      !current_name.empty() && current_name != update_revision) {
+    auto revision = revisions_.Get(ns, current_name);
+    auto ref = revision ? ControllerRef(*revision) : std::nullopt;
+    const json::object* tmpl =
+        ref && ref->uid == uid ? api::FindObject(*revision, "data.spec.template") : nullptr;
+    if (tmpl) {
+      current = StatefulRevision{std::string(current_name), *tmpl};
+      current->pod_template.erase("$patch");
+    }
+  }
   StatefulSetPlan plan =
-      PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now());
-  bool ok = true;
+      PlanStatefulSet(set_kind_, *set, pods, claims, std::chrono::system_clock::now(),
+                      current ? &*current : nullptr);
   const api::Kind& claim_kind = Kind("", "persistentvolumeclaims");
-  for (const auto& claim : plan.claims_to_create) {
+  // persistentVolumeClaimRetentionPolicy, as ownerReferences; before any pod is removed, so a
+  // claim that goes with its pod is owned by it by then.
+  auto pod_of = [&](int64_t ordinal) -> const json::object* {
+    for (const auto& pod : pods) {
+      if (StatefulPodOrdinal(name, api::GetString(pod, "metadata.name")) == ordinal) return &pod;
+    }
+    return nullptr;
+  };
+  bool ok = true;
+  bool claims_owned = true;
+  for (const auto& claim : own_claims) {
+    int64_t ordinal = *StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"));
+    auto owners = RetainedClaimOwners(set_kind_, *set, claim, ordinal, pod_of(ordinal));
+    if (!owners) continue;
+    json::object patch{{"metadata",
+                        {{"ownerReferences", std::move(*owners)},
+                         {"resourceVersion", api::GetString(claim, "metadata.resourceVersion")}}}};
+    auto r = client_.Patch(claim_kind, ns, api::GetString(claim, "metadata.name"),
+                           client::PatchType::kMerge, patch);
+    if (!r.ok() && r.error().code != 404) {
+      if (r.error().code != 409) {
+        spdlog::warn("statefulset {}: claim {} owners: {}", key,
+                     api::GetString(claim, "metadata.name"), r.error().message);
+      }
+      claims_owned = false;
+    }
+  }
+  for (auto claim : plan.claims_to_create) {
+    int64_t ordinal = *StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"));
+    if (auto owners = RetainedClaimOwners(set_kind_, *set, claim, ordinal, nullptr)) {
+      api::ChildObject(claim, "metadata")["ownerReferences"] = std::move(*owners);
+    }
     auto r = client_.Create(claim_kind, ns, claim);
     if (!r.ok() && r.error().code != 409) {
       spdlog::warn("statefulset {}: create claim {}: {}", key,
@@ -145,6 +230,7 @@ bool StatefulSetController::Sync(const std::string& key) {
     }
   }
   for (const auto& pod : plan.pods_to_delete) {
+    if (!claims_owned) break;  // a claim that should go with its pod is not owned by it yet
     client::DeleteOptions options;
     options.precondition_uid = api::GetString(pod, "metadata.uid");
     auto r = client_.Delete(pod_kind, ns, api::GetString(pod, "metadata.name"), options);
@@ -165,7 +251,7 @@ bool StatefulSetController::Sync(const std::string& key) {
     }
   }
   if (ok && plan.requeue_after.count() > 0) queue_.AddAfter(key, plan.requeue_after);
-  return ok;
+  return ok && history_ok && claims_owned;
 }
 
 }  // namespace skiff::controllers

@@ -2,9 +2,11 @@
 
 // StatefulSetController: keeps each StatefulSet's pods NAME-0..N-1 and their claims in line with
 // its spec (see statefulset_plan.h for the rules) and reports its status. Adopts orphan pods its
-// selector matches that carry the statefulset.kubernetes.io/pod-name label. Owns informers on
-// StatefulSets, pods (with that label) and claims, a work queue and one worker thread; the
-// Client must outlive it.
+// selector matches that carry the statefulset.kubernetes.io/pod-name label. Keeps the set's
+// ControllerRevision history (revision_history.h) and carries out its claim retention policy
+// through the claims' ownerReferences (claim_retention.h). Owns informers on StatefulSets, pods
+// (with that label), claims and ControllerRevisions, a work queue and one worker thread; the Client
+// must outlive it.
 
 #include "core/client/client.h"
 #include "core/client/informer.h"
@@ -27,6 +29,7 @@ class StatefulSetController {
   // False when a write failed and the key should be retried.
   bool Sync(const std::string& key);
   void EnqueueOwnerOf(const client::Object& pod);
+  void EnqueueRevisionOwner(const client::Object& revision);
 
   client::Client& client_;
   const api::Kind& set_kind_;
@@ -34,6 +37,7 @@ class StatefulSetController {
   client::Informer sets_;
   client::Informer pods_;
   client::Informer claims_;
+  client::Informer revisions_;
   ControllerWorkers workers_;
 };
 

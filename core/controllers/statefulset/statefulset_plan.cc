@@ -35,7 +35,8 @@ std::string StatefulSetUpdateRevision(const json::object& set) {
 StatefulSetPlan PlanStatefulSet(const api::Kind& set_kind, const json::object& set,
                                 const std::vector<json::object>& pods,
                                 const std::set<std::string, std::less<>>& claims,
-                                std::chrono::system_clock::time_point now) {
+                                std::chrono::system_clock::time_point now,
+                                const StatefulRevision* current_template) {
   StatefulSetPlan plan;
   const std::string name(api::GetString(set, "metadata.name"));
   const int64_t replicas = std::max<int64_t>(api::GetInt(set, "spec.replicas").value_or(1), 0);
@@ -80,13 +81,25 @@ StatefulSetPlan PlanStatefulSet(const api::Kind& set_kind, const json::object& s
     }
   };
 
+  // Pods the rolling update leaves at the current revision.
+  auto below_partition = [&](int64_t i) {
+    return !on_delete && i < std::max<int64_t>(partition - start, 0);
+  };
+
   // Create missing pods and replace finished ones, in ordinal order.
   bool blocked = false;
   for (int64_t i = 0; i < replicas && !blocked; ++i) {
     const json::object* pod = slots[static_cast<std::size_t>(i)];
     add_missing_claims(start + i);
     if (!pod) {
-      plan.pods_to_create.push_back(NewStatefulPod(set_kind, set, start + i, update_revision));
+      if (below_partition(i) && current_template && current_template->name != update_revision) {
+        json::object current_set = set;
+        api::ChildObject(current_set, "spec")["template"] = current_template->pod_template;
+        plan.pods_to_create.push_back(
+            NewStatefulPod(set_kind, current_set, start + i, current_template->name));
+      } else {
+        plan.pods_to_create.push_back(NewStatefulPod(set_kind, set, start + i, update_revision));
+      }
       blocked = !parallel;
       continue;
     }

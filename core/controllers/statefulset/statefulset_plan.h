@@ -9,8 +9,9 @@
 // RollingUpdate replaces pods at other revisions from the highest ordinal down to
 // `partition`, keeping at most maxUnavailable (default 1) pods unavailable; OnDelete leaves
 // them until they are deleted. Claims are created before the pod that mounts them and never
-// deleted here. Pods are always created at the update revision (there are no
-// ControllerRevision objects to rebuild an older template from).
+// deleted here. Pods are created at the update revision, except that under RollingUpdate a
+// pod below the partition is recreated at the current revision when its template is given
+// (from the set's ControllerRevision), as Kubernetes does.
 
 #include <boost/json/object.hpp>
 #include <chrono>
@@ -35,11 +36,19 @@ struct StatefulSetPlan {
 // "SET-HASH", the revision of the set's current template.
 std::string StatefulSetUpdateRevision(const boost::json::object& set);
 
+// The set's current revision (status.currentRevision) and its pod template.
+struct StatefulRevision {
+  std::string name;
+  boost::json::object pod_template;
+};
+
 // pods: the set's pods (owned by it; names SET-i). claims: names of the claims that exist in
-// the set's namespace.
+// the set's namespace. current: the current revision when it differs from the update revision
+// and its ControllerRevision is known.
 StatefulSetPlan PlanStatefulSet(const api::Kind& set_kind, const boost::json::object& set,
                                 const std::vector<boost::json::object>& pods,
                                 const std::set<std::string, std::less<>>& claims,
-                                std::chrono::system_clock::time_point now);
+                                std::chrono::system_clock::time_point now,
+                                const StatefulRevision* current = nullptr);
 
 }  // namespace skiff::controllers

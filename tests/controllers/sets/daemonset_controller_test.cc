@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
+#include <set>
 
 #include "core/controllers/daemonset/daemon_pod.h"
 #include "tests/controllers/test_cluster.h"
@@ -70,6 +71,40 @@ class DaemonSetControllerTest : public ::testing::Test {
       out += "\n" + std::string(api::GetString(p, "metadata.name")) + " " + DaemonPodNodeName(p) +
              " " + std::string(api::GetString(p, "status.phase")) + " " +
              json::serialize(p.at("metadata").at("labels"));
+    }
+    return out;
+  }
+
+  void SetImage(const std::string& image) {
+    json::object patch = json::parse(R"({"spec": {"template": {"spec": {"containers": [
+                                          {"name": "c", "image": ""}]}}}})")
+                             .as_object();
+    patch["spec"]
+        .as_object()["template"]
+        .as_object()["spec"]
+        .as_object()["containers"]
+        .as_array()[0]
+        .as_object()["image"] = image;
+    auto r = cluster_.client().Patch(DsKind(), "default", "logs", client::PatchType::kMerge, patch);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+
+  // ControllerRevision name -> revision number.
+  std::map<std::string, int64_t> Revisions() {
+    std::map<std::string, int64_t> out;
+    for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+      out[std::string(api::GetString(r, "metadata.name"))] = api::GetInt(r, "revision").value_or(0);
+    }
+    return out;
+  }
+
+  // The revision hashes of the live pods.
+  std::set<std::string> PodHashes() {
+    std::set<std::string> out;
+    for (const auto& p : cluster_.Pods()) {
+      if (api::GetString(p, "metadata.deletionTimestamp").empty()) {
+        out.emplace(api::GetString(p, "metadata.labels.controller-revision-hash"));
+      }
     }
     return out;
   }
@@ -163,6 +198,110 @@ TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
     return api::GetInt(ds, "status.updatedNumberScheduled") == 3 &&
            api::GetInt(ds, "status.numberAvailable") == 3;
   }));
+}
+
+TEST_F(DaemonSetControllerTest, KeepsOneRevisionPerTemplateAndRenumbersOnRollback) {
+  testing::AutoReady agent(cluster_);
+  CreateNode("n1");
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return PodHashes().size() == 1; }));
+  const std::string first = "logs-" + *PodHashes().begin();
+  ASSERT_TRUE(Eventually([&] {
+    return Revisions() == std::map<std::string, int64_t>{{first, 1}};
+  })) << Revisions().size();
+  json::object revision =
+      cluster_.client().Get(KindOf("apps", "controllerrevisions"), "default", first).value();
+  EXPECT_EQ(api::GetString(revision, "metadata.labels.app"), "logs");
+  EXPECT_EQ(api::GetString(revision, "metadata.labels.controller-revision-hash"), first.substr(5));
+  const std::string ds_uid(api::GetString(Ds(), "metadata.uid"));
+  EXPECT_EQ(api::FindArray(revision, "metadata.ownerReferences")->at(0).at("uid"),
+            json::value(ds_uid));
+  EXPECT_EQ(api::FindArray(revision, "data.spec.template.spec.containers")->at(0).at("image"),
+            "agent:1");
+
+  SetImage("agent:2");
+  std::string second;
+  ASSERT_TRUE(Eventually([&] {
+    auto hashes = PodHashes();
+    if (hashes.size() != 1 || "logs-" + *hashes.begin() == first) return false;
+    second = "logs-" + *hashes.begin();
+    return Revisions() == std::map<std::string, int64_t>{{first, 1}, {second, 2}};
+  })) << Dump();
+
+  // Back to the first template: its revision becomes number 3, no third object.
+  SetImage("agent:1");
+  ASSERT_TRUE(Eventually([&] {
+    return PodHashes() == std::set<std::string>{first.substr(5)} &&
+           Revisions() == std::map<std::string, int64_t>{{first, 3}, {second, 2}};
+  })) << Dump();
+}
+
+TEST_F(DaemonSetControllerTest, PrunesUnusedRevisionsBeyondTheHistoryLimit) {
+  testing::AutoReady agent(cluster_);
+  CreateNode("n1");
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return Revisions().size() == 1; }));
+  auto r = cluster_.client().Patch(DsKind(), "default", "logs", client::PatchType::kMerge,
+                                   json::parse(R"({"spec": {"revisionHistoryLimit": 1}})"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  for (const char* image : {"agent:2", "agent:3", "agent:4"}) {
+    SetImage(image);
+    // Wait for the rollout, so no pod runs an older template.
+    ASSERT_TRUE(Eventually([&] {
+      auto hashes = PodHashes();
+      return hashes.size() == 1 && Revisions().contains("logs-" + *hashes.begin()) &&
+             Revisions().at("logs-" + *hashes.begin()) > 1 &&
+             api::GetInt(Ds(), "status.updatedNumberScheduled") == 1 &&
+             api::GetInt(Ds(), "status.numberAvailable") == 1;
+    })) << image
+        << Dump();
+  }
+  // The current one (number 4) and one old one (3) stay.
+  ASSERT_TRUE(Eventually([&] {
+    auto revisions = Revisions();
+    std::set<int64_t> numbers;
+    for (const auto& [name, n] : revisions) numbers.insert(n);
+    return numbers == std::set<int64_t>{3, 4};
+  })) << Revisions().size();
+}
+
+TEST_F(DaemonSetControllerTest, AdoptsItsOrphanedHistoryWhenCreatedAgain) {
+  testing::AutoReady agent(cluster_);
+  CreateNode("n1");
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return Revisions().size() == 1; }));
+  SetImage("agent:2");
+  ASSERT_TRUE(Eventually([&] { return Revisions().size() == 2; }));
+  const std::map<std::string, int64_t> before = Revisions();
+
+  // As after `kubectl delete ds logs --cascade=orphan`: the revisions lose their owner.
+  controller_.reset();
+  for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+    auto patched = cluster_.client().Patch(
+        KindOf("apps", "controllerrevisions"), "default", api::GetString(r, "metadata.name"),
+        client::PatchType::kMerge, json::parse(R"({"metadata": {"ownerReferences": null}})"));
+    ASSERT_TRUE(patched.ok()) << patched.error().message;
+  }
+  ASSERT_TRUE(cluster_.client().Delete(DsKind(), "default", "logs").ok());
+  controller_ = std::make_unique<DaemonSetController>(cluster_.client());
+  controller_->Start();
+  ASSERT_TRUE(controller_->WaitForSync(10s));
+
+  CreateDs();  // agent:1 again
+  const std::string uid(api::GetString(Ds(), "metadata.uid"));
+  auto owned = [&] {
+    for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+      const json::array* refs = api::FindArray(r, "metadata.ownerReferences");
+      if (!refs || refs->size() != 1 || refs->at(0).at("uid") != json::value(uid)) return false;
+    }
+    return true;
+  };
+  // Both adopted; agent:1's revision is the newest again (3), no duplicate.
+  const std::string first =
+      before.begin()->second == 1 ? before.begin()->first : std::prev(before.end())->first;
+  std::map<std::string, int64_t> want = before;
+  want[first] = 3;
+  ASSERT_TRUE(Eventually([&] { return owned() && Revisions() == want; })) << Revisions().size();
 }
 
 }  // namespace

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <map>
 
+#include "core/controllers/garbagecollector/garbage_collector.h"
 #include "tests/controllers/test_cluster.h"
 
 namespace skiff::controllers {
@@ -76,6 +78,34 @@ class StatefulSetControllerTest : public ::testing::Test {
 
   static std::string Revision(const json::object& pod) {
     return std::string(api::GetString(pod, "metadata.labels.controller-revision-hash"));
+  }
+
+  // ControllerRevision name -> revision number.
+  std::map<std::string, int64_t> Revisions() {
+    std::map<std::string, int64_t> out;
+    for (const auto& r : cluster_.List(KindOf("apps", "controllerrevisions"))) {
+      out[std::string(api::GetString(r, "metadata.name"))] = api::GetInt(r, "revision").value_or(0);
+    }
+    return out;
+  }
+
+  void SetImage(const std::string& image) {
+    json::object tmpl =
+        json::parse(R"({"spec": {"containers": [{"name": "c", "image": ""}]}})").as_object();
+    tmpl["spec"].as_object()["containers"].as_array()[0].as_object()["image"] = image;
+    PatchSpec(json::object{{"template", tmpl}});
+  }
+
+  // Every pod at revision and ready, and the status saying so.
+  bool RolledOutTo(const std::string& revision, int replicas) {
+    if (PodNames().size() != static_cast<std::size_t>(replicas)) return false;
+    for (const auto& name : PodNames()) {
+      if (Revision(*Pod(name)) != revision) return false;
+    }
+    json::object set = Set();
+    return api::GetString(set, "status.updateRevision") == revision &&
+           api::GetString(set, "status.currentRevision") == revision &&
+           api::GetInt(set, "status.readyReplicas") == replicas;
   }
 
   testing::TestCluster cluster_;
@@ -184,6 +214,128 @@ TEST_F(StatefulSetControllerTest, AdoptsAnOrphanPodInsteadOfReplacingIt) {
     return refs && !refs->empty() && api::GetString(refs->at(0).as_object(), "uid") == set_uid;
   }));
   EXPECT_EQ(api::GetString(*Pod("web-0"), "metadata.uid"), api::GetString(*orphan, "metadata.uid"));
+}
+
+TEST_F(StatefulSetControllerTest, RevisionsFollowTheTemplateAndARollbackRenumbersTheOldOne) {
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  ASSERT_TRUE(Eventually([&] { return !api::GetString(Set(), "status.updateRevision").empty(); }));
+  const std::string first(api::GetString(Set(), "status.updateRevision"));
+  ASSERT_TRUE(Eventually([&] { return RolledOutTo(first, 2); }));
+  ASSERT_TRUE(Eventually([&] {
+    return Revisions() == std::map<std::string, int64_t>{{first, 1}};
+  }));
+  json::object revision =
+      cluster_.client().Get(KindOf("apps", "controllerrevisions"), "default", first).value();
+  EXPECT_EQ(api::GetString(revision, "metadata.labels.app"), "web");
+  EXPECT_EQ(first, "web-" + std::string(api::GetString(
+                                revision, "metadata.labels.controller-revision-hash")));
+  EXPECT_EQ(api::FindArray(revision, "metadata.ownerReferences")->at(0).at("kind"), "StatefulSet");
+  EXPECT_EQ(api::FindArray(revision, "data.spec.template.spec.containers")->at(0).at("image"),
+            "nginx:1");
+
+  SetImage("nginx:2");
+  std::string update;
+  ASSERT_TRUE(Eventually([&] {
+    update = std::string(api::GetString(Set(), "status.updateRevision"));
+    return update != first && RolledOutTo(update, 2) &&
+           Revisions() == std::map<std::string, int64_t>{{first, 1}, {update, 2}};
+  })) << update;
+
+  SetImage("nginx:1");
+  ASSERT_TRUE(Eventually([&] {
+    return RolledOutTo(first, 2) &&
+           Revisions() == std::map<std::string, int64_t>{{first, 3}, {update, 2}};
+  }));
+
+  // revisionHistoryLimit 0: once every pod runs the current template, only its revision stays.
+  PatchSpec(json::object{{"revisionHistoryLimit", 0}});
+  ASSERT_TRUE(Eventually([&] {
+    return Revisions() == std::map<std::string, int64_t>{{first, 3}};
+  }));
+}
+
+TEST_F(StatefulSetControllerTest, APodBelowThePartitionComesBackAtTheCurrentRevision) {
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  PatchSpec(json::parse(R"({"updateStrategy": {"type": "RollingUpdate",
+                                                "rollingUpdate": {"partition": 1}}})"));
+  ASSERT_TRUE(Eventually([&] { return !api::GetString(Set(), "status.updateRevision").empty(); }));
+  const std::string first(api::GetString(Set(), "status.updateRevision"));
+  ASSERT_TRUE(Eventually([&] { return RolledOutTo(first, 2); }));
+  ASSERT_TRUE(Eventually([&] { return Revisions().contains(first); }));
+
+  SetImage("nginx:2");
+  std::string update;
+  ASSERT_TRUE(Eventually([&] {
+    update = std::string(api::GetString(Set(), "status.updateRevision"));
+    auto web1 = Pod("web-1");
+    return update != first && web1 && Revision(*web1) == update && Revisions().contains(update);
+  }));
+  EXPECT_EQ(Revision(*Pod("web-0")), first);
+
+  std::string old_uid(api::GetString(*Pod("web-0"), "metadata.uid"));
+  ASSERT_TRUE(cluster_.client().Delete(KindOf("", "pods"), "default", "web-0").ok());
+  ASSERT_TRUE(Eventually([&] {
+    auto p = Pod("web-0");
+    return p && api::GetString(*p, "metadata.uid") != old_uid;
+  }));
+  json::object web0 = *Pod("web-0");
+  EXPECT_EQ(Revision(web0), first);
+  EXPECT_EQ(api::FindArray(web0, "spec.containers")->at(0).at("image"), "nginx:1");
+  EXPECT_EQ(api::GetString(Set(), "status.currentRevision"), first);
+}
+
+TEST_F(StatefulSetControllerTest, ClaimRetentionDeleteRemovesClaimsWithTheirPodAndTheSet) {
+  GarbageCollector gc(cluster_.client());
+  gc.Start();
+  ASSERT_TRUE(gc.WaitForSync(10s));
+  testing::AutoReady agent(cluster_);
+  CreateSet(3, "Parallel");
+  PatchSpec(json::parse(R"({"persistentVolumeClaimRetentionPolicy":
+                               {"whenDeleted": "Delete", "whenScaled": "Delete"}})"));
+  const std::string set_uid(api::GetString(Set(), "metadata.uid"));
+  auto owned_by_set = [&](const std::string& claim) {
+    auto c = cluster_.client().Get(KindOf("", "persistentvolumeclaims"), "default", claim);
+    const json::array* refs = c.ok() ? api::FindArray(*c, "metadata.ownerReferences") : nullptr;
+    return refs && refs->size() == 1 && refs->at(0).at("uid") == json::value(set_uid) &&
+           refs->at(0).at("kind") == "StatefulSet";
+  };
+  ASSERT_TRUE(Eventually([&] {
+    return PodNames().size() == 3 && owned_by_set("data-web-0") && owned_by_set("data-web-1") &&
+           owned_by_set("data-web-2");
+  }));
+
+  // Scaled down: web-2's claim goes with web-2; the others stay.
+  PatchSpec(json::object{{"replicas", 2}});
+  ASSERT_TRUE(Eventually([&] {
+    return ClaimNames() == std::set<std::string>{"data-web-0", "data-web-1"};
+  })) << ClaimNames().size();
+  EXPECT_EQ(PodNames(), (std::set<std::string>{"web-0", "web-1"}));
+  EXPECT_TRUE(owned_by_set("data-web-0"));
+
+  // Deleted: the collector takes the pods and, through their owner references, the claims.
+  ASSERT_TRUE(cluster_.client().Delete(SetKind(), "default", "web").ok());
+  ASSERT_TRUE(Eventually([&] { return ClaimNames().empty() && PodNames().empty(); }))
+      << ClaimNames().size();
+}
+
+TEST_F(StatefulSetControllerTest, ClaimRetentionRetainKeepsClaimsUnowned) {
+  GarbageCollector gc(cluster_.client());
+  gc.Start();
+  ASSERT_TRUE(gc.WaitForSync(10s));
+  testing::AutoReady agent(cluster_);
+  CreateSet(2, "Parallel");
+  ASSERT_TRUE(Eventually([&] { return PodNames().size() == 2 && ClaimNames().size() == 2; }));
+  PatchSpec(json::object{{"replicas", 1}});
+  ASSERT_TRUE(Eventually([&] { return PodNames() == std::set<std::string>{"web-0"}; }));
+  ASSERT_TRUE(cluster_.client().Delete(SetKind(), "default", "web").ok());
+  ASSERT_TRUE(Eventually([&] { return PodNames().empty(); }));
+  EXPECT_EQ(ClaimNames(), (std::set<std::string>{"data-web-0", "data-web-1"}));
+  for (const auto& c : cluster_.List(KindOf("", "persistentvolumeclaims"))) {
+    const json::array* refs = api::FindArray(c, "metadata.ownerReferences");
+    EXPECT_TRUE(refs == nullptr || refs->empty()) << api::GetString(c, "metadata.name");
+  }
 }
 
 }  // namespace

@@ -214,6 +214,41 @@ TEST(StatefulSetPlan, RollingUpdateReplacesFromTheHighestOrdinalWithinPartition)
   EXPECT_EQ(plan.status.at("updatedReplicas"), 3);
 }
 
+TEST(StatefulSetPlan, PodsBelowThePartitionAreRecreatedAtTheCurrentRevision) {
+  json::object old_set = Set(3, "Parallel", "nginx:1");
+  const std::string old_rev = StatefulSetUpdateRevision(old_set);
+  json::object set = Set(3, "Parallel", "nginx:2");
+  const std::string new_rev = StatefulSetUpdateRevision(set);
+  set["spec"].as_object()["updateStrategy"].as_object()["rollingUpdate"].as_object()["partition"] =
+      2;
+  set["status"] = json::object{{"currentRevision", old_rev}};
+  std::set<std::string, std::less<>> claims{"data-web-0", "data-web-1", "data-web-2"};
+  std::vector<json::object> pods{Pod(set, 1, true, old_rev)};  // web-0 and web-2 are gone
+  StatefulRevision current{old_rev, old_set.at("spec").at("template").as_object()};
+
+  auto plan = PlanStatefulSet(SetKind(), set, pods, claims, kNow, &current);
+  ASSERT_EQ(Names(plan.pods_to_create), (Strings{"web-0", "web-2"}));
+  auto image = [](const json::object& pod) {
+    return std::string(
+        api::GetString(api::FindArray(pod, "spec.containers")->at(0).as_object(), "image"));
+  };
+  auto revision = [](const json::object& pod) {
+    return std::string(api::GetString(pod, "metadata.labels.controller-revision-hash"));
+  };
+  EXPECT_EQ(revision(plan.pods_to_create[0]), old_rev);
+  EXPECT_EQ(image(plan.pods_to_create[0]), "nginx:1");
+  EXPECT_EQ(api::GetString(plan.pods_to_create[0], "spec.hostname"), "web-0");
+  EXPECT_EQ(revision(plan.pods_to_create[1]), new_rev);
+  EXPECT_EQ(image(plan.pods_to_create[1]), "nginx:2");
+
+  // Without the current template (or under OnDelete), every pod is made at the update revision.
+  plan = PlanStatefulSet(SetKind(), set, pods, claims, kNow);
+  EXPECT_EQ(revision(plan.pods_to_create[0]), new_rev);
+  set["spec"].as_object()["updateStrategy"] = json::object{{"type", "OnDelete"}};
+  plan = PlanStatefulSet(SetKind(), set, pods, claims, kNow, &current);
+  EXPECT_EQ(revision(plan.pods_to_create[0]), new_rev);
+}
+
 TEST(StatefulSetPlan, MaxUnavailableAllowsSeveralReplacementsAtOnce) {
   json::object old_set = Set(3, "Parallel", "nginx:1");
   std::string old_rev = StatefulSetUpdateRevision(old_set);
