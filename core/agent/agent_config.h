@@ -35,6 +35,7 @@ struct AgentConfig {
   std::chrono::milliseconds backoff_initial{10'000};
   std::chrono::milliseconds backoff_max{300'000};
   std::chrono::milliseconds pleg_period{1'000};
+  // Executor threads that run tasks; more start while these wait on runtime/plugin calls.
   int worker_threads = 4;
   // Hollow nodes do not serve logs and do not touch the filesystem.
   bool hollow = false;

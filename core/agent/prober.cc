@@ -11,7 +11,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/agent/probe_grpc.h"
+#include "core/agent/probe_https.h"
 #include "core/api/json_fields.h"
+#include "core/base/blocking_region.h"
 
 namespace skiff::agent {
 namespace {
@@ -155,9 +158,10 @@ Result<ProbeSpec> ParseProbe(const json::object& probe, const json::object& cont
   if ((action = api::FindObject(probe, "httpGet"))) {
     s.kind = ProbeSpec::Kind::kHttpGet;
     std::string scheme(api::GetString(*action, "scheme"));
-    if (!scheme.empty() && scheme != "HTTP") {
+    if (!scheme.empty() && scheme != "HTTP" && scheme != "HTTPS") {
       return Status::InvalidArgument("httpGet probe scheme " + scheme + " is not supported");
     }
+    s.https = scheme == "HTTPS";
     std::string path(api::GetString(*action, "path"));
     s.path = path.empty() ? "/" : (path.starts_with("/") ? path : "/" + path);
     if (const json::array* headers = api::FindArray(*action, "httpHeaders")) {
@@ -169,20 +173,24 @@ Result<ProbeSpec> ParseProbe(const json::object& probe, const json::object& cont
     }
   } else if ((action = api::FindObject(probe, "tcpSocket"))) {
     s.kind = ProbeSpec::Kind::kTcpSocket;
+  } else if ((action = api::FindObject(probe, "grpc"))) {
+    s.kind = ProbeSpec::Kind::kGrpc;
+    s.service = std::string(api::GetString(*action, "service"));
   } else {
-    return Status::InvalidArgument("probe has no exec, httpGet or tcpSocket action");
+    return Status::InvalidArgument("probe has no exec, httpGet, tcpSocket or grpc action");
   }
   auto port = ResolvePort(*action, container);
   if (!port.ok()) return port.status();
   if (*port <= 0 || *port > 65535) return Status::InvalidArgument("probe port out of range");
   s.port = *port;
-  s.host = std::string(api::GetString(*action, "host"));
+  if (s.kind != ProbeSpec::Kind::kGrpc) s.host = std::string(api::GetString(*action, "host"));
   return s;
 }
 
 ProbeAttempt RunProbeOnce(const ProbeSpec& spec, sdk::RuntimeService& runtime,
                           const std::string& container_id, const std::string& pod_ip) {
   const std::string host = spec.host.empty() ? pod_ip : spec.host;
+  BlockingRegion blocking;  // network waits and ExecSync: the pool runs other pods meanwhile
   switch (spec.kind) {
     case ProbeSpec::Kind::kExec: {
       auto r = runtime.ExecSync(container_id, spec.command, spec.timeout);
@@ -194,7 +202,9 @@ ProbeAttempt RunProbeOnce(const ProbeSpec& spec, sdk::RuntimeService& runtime,
                          (out.empty() ? "" : ": " + out)};
     }
     case ProbeSpec::Kind::kHttpGet:
-      return HttpGet(spec, host);
+      return spec.https ? HttpsGetProbe(spec, host) : HttpGet(spec, host);
+    case ProbeSpec::Kind::kGrpc:
+      return GrpcHealthProbe(spec, host);
     case ProbeSpec::Kind::kTcpSocket: {
       std::string error;
       int fd = Connect(host, spec.port, spec.timeout, &error);

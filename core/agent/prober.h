@@ -2,9 +2,9 @@
 
 // Container probes as the kubelet runs them: a probe spec parsed from a container's
 // livenessProbe / readinessProbe / startupProbe, one attempt of it (exec through the runtime's
-// ExecSync, httpGet or tcpSocket to the pod IP), and the per-probe state that turns attempts
-// into a result with initialDelaySeconds, periodSeconds, successThreshold and
-// failureThreshold. Not thread-safe: a pod worker owns its trackers and runs on one strand.
+// ExecSync; httpGet over HTTP or HTTPS, tcpSocket and grpc health to the pod IP), and the per-probe
+// state that turns attempts into a result with initialDelaySeconds, periodSeconds, successThreshold
+// and failureThreshold. Not thread-safe: a pod worker owns its trackers and runs on one strand.
 
 #include <skiff/sdk/runtime.h>
 
@@ -19,12 +19,14 @@
 namespace skiff::agent {
 
 struct ProbeSpec {
-  enum class Kind { kExec, kHttpGet, kTcpSocket };
+  enum class Kind { kExec, kHttpGet, kTcpSocket, kGrpc };
   Kind kind = Kind::kExec;
   std::vector<std::string> command;  // kExec
-  std::string host;                  // kHttpGet, kTcpSocket: "" = the pod IP
+  std::string host;                  // kHttpGet, kTcpSocket: "" = the pod IP; kGrpc: the pod IP
   int port = 0;
   std::string path = "/";  // kHttpGet
+  bool https = false;      // kHttpGet with scheme HTTPS (the certificate is not verified)
+  std::string service;     // kGrpc: the service named in the health Check ("" = the server)
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::seconds initial_delay{0};
   std::chrono::seconds period{10};
@@ -33,8 +35,8 @@ struct ProbeSpec {
   int failure_threshold = 3;
 };
 
-// `probe` is the probe object, `container` its container (for named ports). An https scheme,
-// grpc probes and unknown port names are InvalidArgument.
+// `probe` is the probe object, `container` its container (for named ports). An unknown
+// scheme and unknown port names are InvalidArgument.
 Result<ProbeSpec> ParseProbe(const boost::json::object& probe,
                              const boost::json::object& container);
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/blocking_region.h"
 #include "core/pluginhost/call_timeouts.h"
 
 namespace skiff::pluginhost {
@@ -57,6 +58,7 @@ class BoundedCaller {
       slot->cv.notify_one();
     });
     if (!started) return NoThread(op);
+    BlockingRegion blocking;  // lets the agent's pool run other pods meanwhile
     std::unique_lock lock(slot->mu);
     if (!slot->cv.wait_until(lock, deadline, [&] { return slot->value.has_value(); })) {
       slot->abandoned = true;

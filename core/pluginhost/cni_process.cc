@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/base/blocking_region.h"
+
 extern char** environ;
 
 namespace skiff::pluginhost {
@@ -76,6 +78,7 @@ bool WaitUntil(pid_t pid, Clock::time_point deadline, int* status) {
 }  // namespace
 
 CniProcessOutcome RunCniProcess(const CniProcessRequest& request) {
+  BlockingRegion blocking;  // lets the agent's pool run other pods meanwhile
   CniProcessOutcome outcome;
   const auto start = Clock::now();
   const auto deadline = start + request.timeout;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/blocking_region.h"
 #include "core/pluginhost/grpc_client_options.h"
 
 namespace skiff::pluginhost {
@@ -36,7 +37,11 @@ class GrpcCaller {
     grpc::ClientContext context;
     const auto deadline = std::chrono::system_clock::now() + timeout;
     context.set_deadline(deadline);
-    grpc::Status status = rpc(&context);
+    grpc::Status status;
+    {
+      BlockingRegion blocking;  // lets the agent's pool run other pods meanwhile
+      status = rpc(&context);
+    }
     if (status.ok()) return sdk::Status::Ok();
     // gRPC's timer runs on its own millisecond clock and may fire a little before `deadline`.
     constexpr std::chrono::milliseconds kTimerSlack{10};

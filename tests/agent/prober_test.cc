@@ -94,7 +94,7 @@ TEST(ProberTest, ParsesDefaultsAndNamedPorts) {
   EXPECT_EQ(t->period, 2s);
   EXPECT_EQ(t->initial_delay, 5s);
   EXPECT_FALSE(ParseProbe(Obj(R"({"httpGet":{"port":"nope"}})"), container).ok());
-  EXPECT_FALSE(ParseProbe(Obj(R"({"httpGet":{"port":80,"scheme":"HTTPS"}})"), container).ok());
+  EXPECT_FALSE(ParseProbe(Obj(R"({"httpGet":{"port":80,"scheme":"FTP"}})"), container).ok());
   EXPECT_FALSE(ParseProbe(Obj(R"({"exec":{"command":[]}})"), container).ok());
   EXPECT_FALSE(ParseProbe(Obj(R"({"periodSeconds":3})"), container).ok());
 }
