@@ -246,12 +246,14 @@ TEST_F(DaemonSetControllerTest, PrunesUnusedRevisionsBeyondTheHistoryLimit) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   for (const char* image : {"agent:2", "agent:3", "agent:4"}) {
     SetImage(image);
-    // Wait for the rollout, so no pod runs an older template.
+    // Wait until the pod runs this template (so each template gets its revision) and no pod
+    // runs an older one.
     ASSERT_TRUE(Eventually([&] {
+      auto pods = cluster_.Pods();
       auto hashes = PodHashes();
-      return hashes.size() == 1 && Revisions().contains("logs-" + *hashes.begin()) &&
-             Revisions().at("logs-" + *hashes.begin()) > 1 &&
-             api::GetInt(Ds(), "status.updatedNumberScheduled") == 1 &&
+      return pods.size() == 1 &&
+             api::FindArray(pods[0], "spec.containers")->at(0).at("image") == json::value(image) &&
+             hashes.size() == 1 && Revisions().contains("logs-" + *hashes.begin()) &&
              api::GetInt(Ds(), "status.numberAvailable") == 1;
     })) << image
         << Dump();
@@ -262,7 +264,13 @@ TEST_F(DaemonSetControllerTest, PrunesUnusedRevisionsBeyondTheHistoryLimit) {
     std::set<int64_t> numbers;
     for (const auto& [name, n] : revisions) numbers.insert(n);
     return numbers == std::set<int64_t>{3, 4};
-  })) << Revisions().size();
+  })) <<
+      [&] {
+        std::string out;
+        for (const auto& [name, n] : Revisions()) out += name + "=" + std::to_string(n) + " ";
+        return out;
+      }()
+      << Dump();
 }
 
 TEST_F(DaemonSetControllerTest, AdoptsItsOrphanedHistoryWhenCreatedAgain) {
