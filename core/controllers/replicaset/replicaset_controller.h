@@ -25,7 +25,7 @@ namespace skiff::controllers {
 class ReplicaSetController {
  public:
   static constexpr int kBurst = 500;
-  static constexpr int kParallelWrites = 16;  // API writes in flight per sync
+  static constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
   // kind: apps/v1 replicasets or v1 replicationcontrollers.
   ReplicaSetController(client::Client& client, const api::Kind& kind, int workers = 2);
