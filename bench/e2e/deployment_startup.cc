@@ -3,18 +3,21 @@
 // reports phase Running. Reports the wall time from the Create call to the moment all pods
 // were created (first seen), all bound (spec.nodeName set) and all Running, as one watch on
 // the pods sees them, and, for the processes named by --pid, the CPU seconds they used and
-// their peak RSS. The pods are observed through one watch (no polling LISTs).
+// their peak RSS and busiest threads. The pods are observed through one watch (no polling
+// LISTs).
 // Usage: deployment_startup --server http://127.0.0.1:PORT [--replicas 10000] [--nodes 1000]
 //                           [--pid NAME=PID ...] [--timeout 300]
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -49,6 +52,30 @@ double CpuSeconds(int pid) {
     if (i == 14 || i == 15) ticks += std::stol(f);
   }
   return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The busiest threads of a process: (CPU seconds, tid), most first.
+std::vector<std::pair<double, int>> BusiestThreads(int pid, std::size_t n) {
+  std::vector<std::pair<double, int>> out;
+  std::filesystem::path dir("/proc/" + std::to_string(pid) + "/task");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    int tid = std::stoi(entry.path().filename().string());
+    std::ifstream in(entry.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string f;
+    long ticks = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+      if (i == 14 || i == 15) ticks += std::stol(f);
+    }
+    out.emplace_back(static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)), tid);
+  }
+  std::sort(out.rbegin(), out.rend());
+  if (out.size() > n) out.resize(n);
+  return out;
 }
 
 // A field of /proc/PID/status in MiB (VmHWM: peak RSS, VmRSS: current).
@@ -221,6 +248,9 @@ int main(int argc, char** argv) {
   for (const auto& [name, pid] : procs) {
     std::printf("%s: CPU %.2f s over the run, peak RSS %.0f MiB\n", name.c_str(),
                 CpuSeconds(pid) - cpu0[name], StatusMiB(pid, "VmHWM"));
+    std::printf("  busiest threads since start (CPU s):");
+    for (const auto& [cpu, tid] : BusiestThreads(pid, 6)) std::printf(" %d:%.1f", tid, cpu);
+    std::printf("\n");
   }
   return done ? 0 : 1;
 }
