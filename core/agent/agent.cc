@@ -25,17 +25,21 @@ namespace skiff::agent {
 namespace json = boost::json;
 
 struct Agent::Impl {
-  Impl(client::Client& c, AgentConfig cfg, pluginhost::PluginSet p, Executor& e)
+  Impl(client::Client& c, AgentConfig cfg, pluginhost::PluginSet p, Executor& e,
+       client::EventRecorder* shared_events)
       : client(c),
         config(std::move(cfg)),
         plugins(std::move(p)),
         executor(e),
-        events(c, config.node_name, [&e](std::function<void()> f) { e.Post(std::move(f)); }) {}
+        own_events(shared_events ? nullptr
+                                 : std::make_unique<client::EventRecorder>(c, "kubelet", 1000, 2)),
+        events(shared_events ? *shared_events : *own_events, config.node_name) {}
 
   client::Client& client;
   const AgentConfig config;
   const pluginhost::PluginSet plugins;
   Executor& executor;
+  std::unique_ptr<client::EventRecorder> own_events;
   EventRecorder events;
   std::unique_ptr<PodVolumes> volumes;
   std::unique_ptr<NodeServices> services;
@@ -147,8 +151,10 @@ struct Agent::Impl {
 };
 
 std::shared_ptr<Agent> Agent::Create(client::Client& client, AgentConfig config,
-                                     pluginhost::PluginSet plugins, Executor& executor) {
-  auto impl = std::make_unique<Impl>(client, std::move(config), std::move(plugins), executor);
+                                     pluginhost::PluginSet plugins, Executor& executor,
+                                     client::EventRecorder* events) {
+  auto impl =
+      std::make_unique<Impl>(client, std::move(config), std::move(plugins), executor, events);
   auto agent = std::shared_ptr<Agent>(new Agent(std::move(impl)));
   agent->impl_->self = agent;
   return agent;

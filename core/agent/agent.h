@@ -14,14 +14,17 @@
 #include "core/agent/executor.h"
 #include "core/base/status.h"
 #include "core/client/client.h"
+#include "core/client/event_recorder.h"
 #include "core/pluginhost/plugin_set.h"
 
 namespace skiff::agent {
 
 class Agent : public std::enable_shared_from_this<Agent> {
  public:
+  // events: where its Events go (simulated nodes share one); null: a recorder of its own.
   static std::shared_ptr<Agent> Create(client::Client& client, AgentConfig config,
-                                       pluginhost::PluginSet plugins, Executor& executor);
+                                       pluginhost::PluginSet plugins, Executor& executor,
+                                       client::EventRecorder* events = nullptr);
   ~Agent();
 
   // watch_pods=false: the caller feeds pods through OnPodEvent (one shared watch for many

@@ -1,32 +1,29 @@
 #pragma once
 
-// EventRecorder: writes core/v1 Events about pods (Pulled, Created, Started, Killing, BackOff,
-// FailedMount...) so `kubectl describe pod` tells the story. Writes are handed to `post`
-// (the agent's pool) so a slow API never delays a pod worker; a failed write is only logged.
-// Thread-safe.
+// EventRecorder: a node's view of the shared client::EventRecorder — Events about pods
+// (Pulled, Created, Started, Killing, BackOff, FailedMount...) with the node as their source,
+// so `kubectl describe pod` tells the story. The shared recorder writes them from its own
+// threads (bounded, rate-limited per pod), so neither a slow API nor a burst of events ever
+// delays a pod worker or the agent's executor. Thread-safe; `shared` must outlive it.
 
-#include <atomic>
-#include <functional>
 #include <string>
 
 #include "core/client/client.h"
+#include "core/client/event_recorder.h"
 
 namespace skiff::agent {
 
 class EventRecorder {
  public:
-  using Post = std::function<void(std::function<void()>)>;
-  EventRecorder(client::Client& client, std::string node_name, Post post);
+  EventRecorder(client::EventRecorder& shared, std::string node_name);
 
   // type: "Normal" or "Warning".
   void Record(const client::Object& pod, const std::string& type, const std::string& reason,
               const std::string& message);
 
  private:
-  client::Client& client_;
+  client::EventRecorder& shared_;
   const std::string node_name_;
-  const Post post_;
-  std::atomic<uint64_t> seq_{0};
 };
 
 }  // namespace skiff::agent

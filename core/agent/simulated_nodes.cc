@@ -15,7 +15,8 @@ SimulatedNodes::SimulatedNodes(client::Client& client, Executor& executor, Agent
       executor_(executor),
       base_(std::move(base)),
       count_(count),
-      plugins_(std::move(plugins)) {}
+      plugins_(std::move(plugins)),
+      events_(client, "kubelet", 1000, 4) {}
 
 SimulatedNodes::~SimulatedNodes() { Stop(); }
 
@@ -30,7 +31,7 @@ Status SimulatedNodes::Start() {
     cfg.labels["skiff.dev/hollow"] = "true";
     auto plugins = pluginhost::OpenPluginSet(plugins_, openers);
     if (!plugins.ok()) return Status::InvalidArgument(plugins.status().ToString());
-    auto agent = Agent::Create(client_, cfg, std::move(plugins).value(), executor_);
+    auto agent = Agent::Create(client_, cfg, std::move(plugins).value(), executor_, &events_);
     if (Status s = agent->Start(/*watch_pods=*/false); !s.ok()) return s;
     by_name_[cfg.node_name] = agent.get();
     agents_.push_back(std::move(agent));

@@ -117,12 +117,18 @@ void Informer::Apply(const WatchEvent& ev) {
   {
     std::lock_guard lock(mu_);
     if (!rv.empty()) resource_version_ = rv;
+    // The old copy leaves the cache by move, not by a second deep copy: with a dozen pod
+    // informers in `skiff server`, copying here was the largest single cost of a pod event.
     auto it = cache_.find(key);
-    if (it != cache_.end()) old = it->second;
-    if (ev.type == "DELETED") {
-      cache_.erase(key);
-    } else {
-      cache_[key] = ev.object;
+    if (it != cache_.end()) {
+      old = std::move(it->second);
+      if (ev.type == "DELETED") {
+        cache_.erase(it);
+      } else {
+        it->second = ev.object;
+      }
+    } else if (ev.type != "DELETED") {
+      cache_.emplace(std::move(key), ev.object);
     }
   }
   if (ev.type == "DELETED") {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <sstream>
@@ -77,7 +78,13 @@ int RunAgent(const AgentOptions& opts) {
     spdlog::error("{}", client.status().message());
     return 2;
   }
-  agent::Executor executor(loaded->agent.worker_threads);
+  // Hollow nodes share this pool, and a pod worker waits on its status write (an HTTP round
+  // trip); a few threads for a thousand nodes left pods bound but not Running for tens of
+  // seconds, so simulation gets at least kSimulatedNodeThreads.
+  constexpr int kSimulatedNodeThreads = 32;
+  int threads = loaded->agent.worker_threads;
+  if (opts.simulate > 0) threads = std::max(threads, kSimulatedNodeThreads);
+  agent::Executor executor(threads);
   std::signal(SIGINT, [](int) { g_agent_stop = 1; });
   std::signal(SIGTERM, [](int) { g_agent_stop = 1; });
   std::shared_ptr<agent::Agent> node;
@@ -182,7 +189,8 @@ void AddAgentCommand(CLI::App& app) {
                   "Agent config YAML (node, plugins); default: the mock runtime, no network");
   cmd->add_option("--node-name", opts->node_name, "Overrides the config's nodeName");
   cmd->add_option("--simulate", opts->simulate,
-                  "Run N hollow nodes (mock runtime, no namespaces) instead of one real node")
+                  "Run N hollow nodes (mock runtime, no namespaces) instead of one real node; "
+                  "they share at least 32 pod worker threads")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([opts] { std::exit(RunAgent(*opts)); });
 }

@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "core/api/json_fields.h"
+#include "core/client/event_recorder.h"
 #include "core/client/informer.h"
-#include "core/scheduler/event_recorder.h"
 #include "core/scheduler/fit_error.h"
 #include "core/scheduler/framework.h"
 #include "core/scheduler/informer_lister.h"
@@ -33,6 +33,10 @@ std::string NowRfc3339() {
   char buf[32];
   std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+client::ObjectReference PodReference(const PodInfo& pod) {
+  return client::ObjectReference{"v1", "Pod", pod.ns, pod.name, pod.uid, pod.resource_version};
 }
 
 bool Terminated(const Object& pod) {
@@ -94,7 +98,7 @@ class Scheduler::Impl {
     placer_ = std::make_unique<PodPlacer>(*framework_, config_.percentage_of_nodes_to_score);
     binders_ = std::make_unique<TaskPool>(config_.bind_workers);
     if (config_.record_events) {
-      events_ = std::make_unique<EventRecorder>(client_, config_.scheduler_name);
+      events_ = std::make_unique<client::EventRecorder>(client_, config_.scheduler_name);
     }
 
     client::InformerHandlers nh;
@@ -247,8 +251,8 @@ class Scheduler::Impl {
       ++scheduled_;
       queue_->Done(pod->key);
       if (events_) {
-        events_->Record(*pod, "Normal", "Scheduled",
-                        "Successfully assigned " + pod->key + " to " + node);
+        events_->Record(PodReference(*pod), "Normal", "Scheduled",
+                        "Successfully assigned " + pod->key + " to " + node, "Binding");
       }
       return;
     }
@@ -265,7 +269,9 @@ class Scheduler::Impl {
   // and a FailedScheduling event. Off the scheduling thread.
   void RecordFailure(const std::shared_ptr<const PodInfo>& pod, std::string message) {
     binders_->Submit([this, pod, message = std::move(message)] {
-      if (events_) events_->Record(*pod, "Warning", "FailedScheduling", message);
+      if (events_) {
+        events_->Record(PodReference(*pod), "Warning", "FailedScheduling", message, "Scheduling");
+      }
       if (const json::array* conds = api::FindArray(*pod->object, "status.conditions")) {
         for (const auto& c : *conds) {
           if (!c.is_object() || api::GetString(c.as_object(), "type") != "PodScheduled") continue;
@@ -305,7 +311,7 @@ class Scheduler::Impl {
   std::unique_ptr<Framework> framework_;
   std::unique_ptr<PodPlacer> placer_;
   std::unique_ptr<TaskPool> binders_;
-  std::unique_ptr<EventRecorder> events_;
+  std::unique_ptr<client::EventRecorder> events_;
   std::unique_ptr<client::Informer> node_informer_;
   std::unique_ptr<client::Informer> pod_informer_;
   std::thread thread_;

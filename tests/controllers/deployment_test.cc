@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <cctype>
+#include <set>
 
 #include "core/controllers/common/int_or_percent.h"
 #include "core/controllers/common/owner_refs.h"
@@ -187,6 +188,21 @@ TEST_F(DeploymentTest, CreatesReplicaSetAndBecomesAvailable) {
   Patch("web", R"({"spec":{"replicas":5}})");
   ASSERT_TRUE(Eventually([&] { return RolledOut("web") && LivePods() == 5; }));
   EXPECT_EQ(ReplicaSets().size(), 1u);
+  // Both scalings are Events on the Deployment, as `kubectl describe deployment` shows them.
+  std::string rs_name(api::GetString(rs, "metadata.name"));
+  std::set<std::string> want{"Scaled up replica set " + rs_name + " from 0 to 3",
+                             "Scaled up replica set " + rs_name + " from 3 to 5"};
+  std::set<std::string> got;
+  ASSERT_TRUE(Eventually([&] {
+    got.clear();
+    for (const auto& e : cluster_.Events("Deployment", "web", "ScalingReplicaSet")) {
+      EXPECT_EQ(api::GetString(e, "involvedObject.uid"), api::GetString(*d, "metadata.uid"));
+      EXPECT_EQ(api::GetString(e, "type"), "Normal");
+      got.insert(std::string(api::GetString(e, "message")));
+    }
+    return got == want;
+  })) << "got "
+      << got.size() << " ScalingReplicaSet events";
 }
 
 TEST_F(DeploymentTest, RollingUpdateRespectsSurgeAndUnavailableThenUndo) {

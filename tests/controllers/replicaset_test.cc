@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
 #include "core/controllers/replicaset/replicaset_controller.h"
@@ -168,6 +170,96 @@ TEST_F(ReplicaSetTest, StatusCountsReadyAndAvailable) {
   }));
 }
 
+TEST_F(ReplicaSetTest, RecordsCreateAndDeleteEventsOnTheSet) {
+  auto rs = cluster_.client().Create(rs_kind_, "default", ReplicaSet("web", 3));
+  ASSERT_TRUE(rs.ok()) << rs.error().message;
+  ASSERT_TRUE(Eventually(
+      [&] { return cluster_.Events("ReplicaSet", "web", "SuccessfulCreate").size() == 3; }));
+  std::set<std::string> messages;
+  for (const auto& p : cluster_.Pods("app=web")) {
+    messages.insert("Created pod: " + std::string(api::GetString(p, "metadata.name")));
+  }
+  for (const auto& e : cluster_.Events("ReplicaSet", "web", "SuccessfulCreate")) {
+    EXPECT_EQ(api::GetString(e, "type"), "Normal");
+    EXPECT_EQ(api::GetString(e, "involvedObject.apiVersion"), "apps/v1");
+    EXPECT_EQ(api::GetString(e, "involvedObject.uid"), api::GetString(*rs, "metadata.uid"));
+    EXPECT_EQ(api::GetString(e, "source.component"), "replicaset-controller");
+    EXPECT_EQ(messages.erase(std::string(api::GetString(e, "message"))), 1u);
+  }
+  Scale("web", 1);
+  ASSERT_TRUE(Eventually([&] { return Count("app=web") == 1; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return cluster_.Events("ReplicaSet", "web", "SuccessfulDelete").size() == 2; }));
+  std::string kept(api::GetString(cluster_.Pods("app=web")[0], "metadata.name"));
+  for (const auto& e : cluster_.Events("ReplicaSet", "web", "SuccessfulDelete")) {
+    EXPECT_EQ(api::GetString(e, "message").rfind("Deleted pod: web-", 0), 0u);
+    EXPECT_NE(api::GetString(e, "message"), "Deleted pod: " + kept);
+  }
+}
+
+// Forwards to a real client, except that creating a pod fails.
+class PodCreateFails : public client::Client {
+ public:
+  explicit PodCreateFails(client::Client& real) : real_(real) {}
+  api::ApiResult<client::Object> Get(const api::Kind& k, std::string_view ns,
+                                     std::string_view name) override {
+    return real_.Get(k, ns, name);
+  }
+  api::ApiResult<client::ObjectList> List(const api::Kind& k, std::string_view ns,
+                                          const client::ListOptions& o) override {
+    return real_.List(k, ns, o);
+  }
+  api::ApiResult<client::Object> Create(const api::Kind& k, std::string_view ns,
+                                        const client::Object& obj) override {
+    if (k.kind == "Pod") return api::ApiError::Internal("the disk is on fire");
+    return real_.Create(k, ns, obj);
+  }
+  api::ApiResult<client::Object> Update(const api::Kind& k, const client::Object& obj,
+                                        bool status) override {
+    return real_.Update(k, obj, status);
+  }
+  api::ApiResult<client::Object> Patch(const api::Kind& k, std::string_view ns,
+                                       std::string_view name, client::PatchType type,
+                                       const json::value& patch, bool status) override {
+    return real_.Patch(k, ns, name, type, patch, status);
+  }
+  api::ApiResult<client::Object> Delete(const api::Kind& k, std::string_view ns,
+                                        std::string_view name,
+                                        const client::DeleteOptions& o) override {
+    return real_.Delete(k, ns, name, o);
+  }
+  api::ApiResult<client::Object> Bind(std::string_view ns, std::string_view pod,
+                                      std::string_view node) override {
+    return real_.Bind(ns, pod, node);
+  }
+  api::ApiResult<std::unique_ptr<client::WatchHandle>> Watch(
+      const api::Kind& k, std::string_view ns, const client::WatchOptions& o,
+      client::WatchCallback on_event, client::WatchClosed on_closed) override {
+    return real_.Watch(k, ns, o, std::move(on_event), std::move(on_closed));
+  }
+
+ private:
+  client::Client& real_;
+};
+
+TEST(ReplicaSetEventsTest, FailedCreateIsAWarningWithTheError) {
+  TestCluster cluster;
+  PodCreateFails failing(cluster.client());
+  const api::Kind& rs_kind = KindOf("apps", "replicasets");
+  ReplicaSetController controller(failing, rs_kind);
+  controller.Start();
+  ASSERT_TRUE(controller.WaitForSync(5s));
+  auto rs = cluster.client().Create(rs_kind, "default", ReplicaSet("web", 2));
+  ASSERT_TRUE(rs.ok()) << rs.error().message;
+  ASSERT_TRUE(
+      Eventually([&] { return !cluster.Events("ReplicaSet", "web", "FailedCreate").empty(); }));
+  auto e = cluster.Events("ReplicaSet", "web", "FailedCreate")[0];
+  EXPECT_EQ(api::GetString(e, "type"), "Warning");
+  EXPECT_EQ(api::GetString(e, "involvedObject.uid"), api::GetString(*rs, "metadata.uid"));
+  EXPECT_NE(api::GetString(e, "message").find("the disk is on fire"), std::string_view::npos);
+  EXPECT_TRUE(cluster.Events("ReplicaSet", "web", "SuccessfulCreate").empty());
+}
+
 TEST(ReplicationControllerTest, ManagesPodsByMapSelector) {
   TestCluster cluster;
   const api::Kind& rc_kind = KindOf("", "replicationcontrollers");
@@ -185,6 +277,12 @@ TEST(ReplicationControllerTest, ManagesPodsByMapSelector) {
   ASSERT_TRUE(ref);
   EXPECT_EQ(ref->kind, "ReplicationController");
   EXPECT_EQ(ref->api_version, "v1");
+  ASSERT_TRUE(Eventually([&] {
+    return cluster.Events("ReplicationController", "legacy", "SuccessfulCreate").size() == 2;
+  }));
+  EXPECT_EQ(api::GetString(cluster.Events("ReplicationController", "legacy", "SuccessfulCreate")[0],
+                           "source.component"),
+            "replication-controller");
   cluster.MakeAllReady("app=legacy");
   ASSERT_TRUE(Eventually([&] {
     auto r = cluster.client().Get(rc_kind, "default", "legacy");

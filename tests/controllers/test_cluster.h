@@ -50,6 +50,20 @@ class TestCluster {
     return List(KindOf("", "pods"), selector);
   }
 
+  // The Events about the object named name of kind (involvedObject.kind) with reason.
+  std::vector<client::Object> Events(const std::string& kind, const std::string& name,
+                                     const std::string& reason) {
+    std::vector<client::Object> out;
+    for (auto& e : List(KindOf("", "events"))) {
+      if (api::GetString(e, "involvedObject.kind") == kind &&
+          api::GetString(e, "involvedObject.name") == name &&
+          api::GetString(e, "reason") == reason) {
+        out.push_back(std::move(e));
+      }
+    }
+    return out;
+  }
+
   // Marks a pod Running and Ready (as a node agent would), Ready since `since`.
   void MakeReady(const client::Object& pod,
                  std::chrono::system_clock::time_point since = std::chrono::system_clock::now()) {

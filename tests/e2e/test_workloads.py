@@ -5,6 +5,7 @@ rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout u
 deleted."""
 
 import json
+import re
 import time
 import unittest
 
@@ -92,6 +93,14 @@ class WorkloadsTest(unittest.TestCase):
         # Scale.
         self.kubectl("scale", "deployment/web", "--replicas=5")
         self.wait("5 running pods", lambda: len(self.running("nginx:1.25")) == 5)
+        # The controllers' Events, as `kubectl describe` shows them (written asynchronously).
+        rs_name = rs[0]["metadata"]["name"]
+        self.wait("ScalingReplicaSet in describe deployment", lambda: re.search(
+            r"ScalingReplicaSet\s.*Scaled up replica set " + rs_name + " from 3 to 5",
+            self.kubectl("describe", "deployment", "web")))
+        self.wait("SuccessfulCreate in describe rs", lambda: re.search(
+            r"SuccessfulCreate\s.*Created pod: " + rs_name + "-",
+            self.kubectl("describe", "rs", rs_name)))
 
         # A new image rolls out.
         self.kubectl("set", "image", "deployment/web", "web=nginx:1.26")

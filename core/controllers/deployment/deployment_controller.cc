@@ -113,6 +113,7 @@ struct DeploymentController::State {
 DeploymentController::DeploymentController(client::Client& client, int workers)
     : client_(client),
       workers_(workers),
+      events_(client, "deployment-controller", 1000, 2),
       rs_index_(IndexReplicaSet),
       deployments_(client, DeploymentKind(), "", {},
                    client::InformerHandlers{
@@ -266,6 +267,11 @@ bool DeploymentController::EnsureNewReplicaSet(State& s) {
     if (r.ok()) {
       spdlog::info("deployment {}: created ReplicaSet {} (revision {})", s.key,
                    api::GetString(*r, "metadata.name"), revision);
+      if (initial > 0) {
+        events_.Record(client::ReferenceTo(s.d, DeploymentKind()), "Normal", "ScalingReplicaSet",
+                       "Scaled up replica set " + std::string(api::GetString(*r, "metadata.name")) +
+                           " from 0 to " + std::to_string(initial));
+      }
       s.new_rs = std::move(r.value());
       s.progressed = true;
     } else if (r.error().code == 409) {
@@ -321,7 +327,13 @@ bool DeploymentController::Scale(State& s, client::Object& rs, std::int64_t repl
     }
     return false;
   }
-  if (SpecReplicas(rs) != replicas) s.progressed = true;
+  if (std::int64_t from = SpecReplicas(rs); from != replicas) {
+    s.progressed = true;
+    events_.Record(client::ReferenceTo(s.d, DeploymentKind()), "Normal", "ScalingReplicaSet",
+                   std::string("Scaled ") + (replicas > from ? "up" : "down") + " replica set " +
+                       std::string(api::GetString(rs, "metadata.name")) + " from " +
+                       std::to_string(from) + " to " + std::to_string(replicas));
+  }
   rs = std::move(r.value());
   return true;
 }

@@ -11,11 +11,13 @@
 // scaled down. Status: replicas, updatedReplicas, readyReplicas, availableReplicas,
 // unavailableReplicas, observedGeneration, and the Available and Progressing conditions
 // (NewReplicaSetAvailable / ReplicaSetUpdated / ProgressDeadlineExceeded / DeploymentPaused),
-// as `kubectl rollout status` reads them. The Client must outlive it.
+// as `kubectl rollout status` reads them. Every scaling of a ReplicaSet is a ScalingReplicaSet
+// Event on the Deployment. The Client must outlive it.
 
 #include <memory>
 
 #include "core/client/client.h"
+#include "core/client/event_recorder.h"
 #include "core/client/informer.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
@@ -49,7 +51,8 @@ class DeploymentController {
   client::Client& client_;
   const int workers_;
   client::WorkQueue queue_;
-  ObjectIndex rs_index_;  // "owner/<uid>" and "orphan/<namespace>"
+  client::EventRecorder events_;  // ScalingReplicaSet
+  ObjectIndex rs_index_;          // "owner/<uid>" and "orphan/<namespace>"
   client::Informer deployments_;
   client::Informer replicasets_;
   ControllerWorkers runner_;

@@ -52,6 +52,9 @@ ReplicaSetController::ReplicaSetController(client::Client& client, const api::Ki
     : client_(client),
       kind_(kind),
       workers_(workers),
+      events_(client,
+              kind.kind == "ReplicaSet" ? "replicaset-controller" : "replication-controller", 1000,
+              2),
       pod_index_(IndexPod),
       sets_(client, kind, "", {},
             client::InformerHandlers{
@@ -191,7 +194,12 @@ bool ReplicaSetController::Sync(const std::string& key) {
         std::atomic<int> failed{0};
         ParallelFor(this_batch, kParallelWrites, [&](int) {
           auto r = CreatePodFromTemplate(client_, tmpl ? *tmpl : empty, rs, kind_);
-          if (!r.ok()) {
+          if (r.ok()) {
+            events_.Record(client::ReferenceTo(rs, kind_), "Normal", "SuccessfulCreate",
+                           "Created pod: " + std::string(api::GetString(*r, "metadata.name")));
+          } else {
+            events_.Record(client::ReferenceTo(rs, kind_), "Warning", "FailedCreate",
+                           "Error creating: " + r.error().message);
             ++failed;
             expectations_.CreationObserved(key);
             spdlog::warn("{} {}: create pod: {}", kind_.kind, key, r.error().message);
@@ -214,10 +222,16 @@ bool ReplicaSetController::Sync(const std::string& key) {
       expectations_.Expect(key, 0, uids);
       std::atomic<bool> all_deleted{true};
       ParallelFor(static_cast<int>(n), kParallelWrites, [&](int i) {
-        auto r = client_.Delete(PodKind(), ns, api::GetString(active[i], "metadata.name"));
-        if (!r.ok()) {
+        std::string pod_name(api::GetString(active[i], "metadata.name"));
+        auto r = client_.Delete(PodKind(), ns, pod_name);
+        if (r.ok()) {
+          events_.Record(client::ReferenceTo(rs, kind_), "Normal", "SuccessfulDelete",
+                         "Deleted pod: " + pod_name);
+        } else {
           expectations_.DeletionObserved(key, uids[i]);
           if (r.error().code != 404) {
+            events_.Record(client::ReferenceTo(rs, kind_), "Warning", "FailedDelete",
+                           "Error deleting: " + r.error().message);
             all_deleted = false;
             spdlog::warn("{} {}: delete pod: {}", kind_.kind, key, r.error().message);
           }

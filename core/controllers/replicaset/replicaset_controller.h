@@ -6,11 +6,14 @@
 // writes are observed), deletes surplus pods (unscheduled, not ready, then newer first), adopts
 // orphan pods its selector matches, releases owned pods it no longer matches, and reports
 // status.replicas / fullyLabeledReplicas / readyReplicas / availableReplicas (minReadySeconds)
-// / observedGeneration through the status subresource. The Client must outlive it.
+// / observedGeneration through the status subresource. Each pod it creates or deletes is an
+// Event on the set (SuccessfulCreate, SuccessfulDelete, FailedCreate, FailedDelete). The Client
+// must outlive it.
 
 #include <memory>
 
 #include "core/client/client.h"
+#include "core/client/event_recorder.h"
 #include "core/client/informer.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
@@ -22,7 +25,7 @@ namespace skiff::controllers {
 class ReplicaSetController {
  public:
   static constexpr int kBurst = 500;
-  static constexpr int kParallelWrites = 16;  // API writes in flight per sync
+  static constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
   // kind: apps/v1 replicasets or v1 replicationcontrollers.
   ReplicaSetController(client::Client& client, const api::Kind& kind, int workers = 2);
@@ -48,7 +51,8 @@ class ReplicaSetController {
   const int workers_;
   client::WorkQueue queue_;
   Expectations expectations_;
-  ObjectIndex pod_index_;  // "owner/<uid>" and "orphan/<namespace>"
+  client::EventRecorder events_;  // SuccessfulCreate / SuccessfulDelete / FailedCreate
+  ObjectIndex pod_index_;         // "owner/<uid>" and "orphan/<namespace>"
   client::Informer sets_;
   client::Informer pods_;
   ControllerWorkers runner_;
