@@ -18,7 +18,6 @@
 namespace skiff::scheduler {
 
 struct NodeSpec {
-  std::shared_ptr<const boost::json::object> object;
   std::string name;
   Labels labels;
   std::vector<Taint> taints;
@@ -26,7 +25,7 @@ struct NodeSpec {
   Resources allocatable;
 };
 
-std::shared_ptr<const NodeSpec> NewNodeSpec(boost::json::object node);
+std::shared_ptr<const NodeSpec> NewNodeSpec(const boost::json::object& node);
 
 struct NodeInfo {
   std::shared_ptr<const NodeSpec> node;  // null while only pods name this node

@@ -266,16 +266,7 @@ class Scheduler::Impl {
   void RecordFailure(const std::shared_ptr<const PodInfo>& pod, std::string message) {
     binders_->Submit([this, pod, message = std::move(message)] {
       if (events_) events_->Record(*pod, "Warning", "FailedScheduling", message);
-      if (const json::array* conds = api::FindArray(*pod->object, "status.conditions")) {
-        for (const auto& c : *conds) {
-          if (!c.is_object() || api::GetString(c.as_object(), "type") != "PodScheduled") continue;
-          if (api::GetString(c.as_object(), "status") == "False" &&
-              api::GetString(c.as_object(), "reason") == "Unschedulable" &&
-              api::GetString(c.as_object(), "message") == message) {
-            return;
-          }
-        }
-      }
+      if (pod->unschedulable_message == message) return;
       json::value patch = {
           {"status",
            {{"conditions", json::array{json::object{{"type", "PodScheduled"},
