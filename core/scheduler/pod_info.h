@@ -65,8 +65,8 @@ struct PodInfo {
   // The pod's PodScheduled condition when it is False/Unschedulable: its message (so a
   // failure already recorded is not written again).
   std::optional<std::string> unschedulable_message;
-  Resources requests;                          // with pods == 1
-  Resources non_zero_requests;                 // with scoring defaults
+  Resources requests;           // with pods == 1
+  Resources non_zero_requests;  // with scoring defaults
   std::vector<HostPort> host_ports;
   std::vector<Toleration> tolerations;
   Labels node_selector;
