@@ -31,8 +31,7 @@ class Framework {
   // resolved once per cycle into `out`, then run over one node.
   void ActiveFilters(const CycleState& state, std::vector<const FilterPlugin*>& out) const;
   static PluginStatus RunFilters(const std::vector<const FilterPlugin*>& filters,
-                                 const CycleState& state, const PodInfo& pod,
-                                 const NodeInfo& node);
+                                 const CycleState& state, const PodInfo& pod, const NodeInfo& node);
   // Runs until one PostFilter plugin succeeds; messages collected into the result.
   PostFilterResult RunPostFilter(CycleState& state, const PodInfo& pod, const Snapshot& snapshot,
                                  const Diagnosis& diagnosis);
