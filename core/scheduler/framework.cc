@@ -118,7 +118,8 @@ PluginStatus Framework::RunScore(const CycleState& state, const PodInfo& pod,
                                  const std::vector<const NodeInfo*>& feasible,
                                  std::vector<int64_t>& totals) const {
   totals.assign(feasible.size(), 0);
-  std::vector<NodeScore> scores(feasible.size());
+  std::vector<NodeScore>& scores = scores_;
+  scores.resize(feasible.size());
   for (const auto& [plugin, weight] : score_) {
     if (state.ScoreSkipped(plugin)) continue;
     for (std::size_t i = 0; i < feasible.size(); ++i) {

@@ -64,6 +64,9 @@ class Framework {
   std::vector<ReservePlugin*> reserve_;
   std::vector<PreBindPlugin*> pre_bind_;
   std::vector<BindPlugin*> bind_;
+  // RunScore's per-node scores, kept between cycles (scheduling thread only): a fresh 8 KB
+  // vector per pod made glibc consolidate its fast bins on every cycle.
+  mutable std::vector<NodeScore> scores_;
 };
 
 }  // namespace skiff::scheduler
