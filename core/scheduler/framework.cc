@@ -63,6 +63,24 @@ PluginStatus Framework::RunFilter(const CycleState& state, const PodInfo& pod,
   return PluginStatus::Success();
 }
 
+void Framework::ActiveFilters(const CycleState& state,
+                              std::vector<const FilterPlugin*>& out) const {
+  out.clear();
+  for (const FilterPlugin* p : filter_) {
+    if (!state.FilterSkipped(p)) out.push_back(p);
+  }
+}
+
+PluginStatus Framework::RunFilters(const std::vector<const FilterPlugin*>& filters,
+                                   const CycleState& state, const PodInfo& pod,
+                                   const NodeInfo& node) {
+  for (const FilterPlugin* p : filters) {
+    PluginStatus s = p->Filter(state, pod, node);
+    if (!s.ok()) return s.WithPlugin(std::string(p->Name()));
+  }
+  return PluginStatus::Success();
+}
+
 PostFilterResult Framework::RunPostFilter(CycleState& state, const PodInfo& pod,
                                           const Snapshot& snapshot, const Diagnosis& diagnosis) {
   PostFilterResult result;
@@ -100,7 +118,8 @@ PluginStatus Framework::RunScore(const CycleState& state, const PodInfo& pod,
                                  const std::vector<const NodeInfo*>& feasible,
                                  std::vector<int64_t>& totals) const {
   totals.assign(feasible.size(), 0);
-  std::vector<NodeScore> scores(feasible.size());
+  std::vector<NodeScore>& scores = scores_;
+  scores.resize(feasible.size());
   for (const auto& [plugin, weight] : score_) {
     if (state.ScoreSkipped(plugin)) continue;
     for (std::size_t i = 0; i < feasible.size(); ++i) {

@@ -27,6 +27,11 @@ class Framework {
 
   PluginStatus RunPreFilter(CycleState& state, const PodInfo& pod, const Snapshot& snapshot);
   PluginStatus RunFilter(const CycleState& state, const PodInfo& pod, const NodeInfo& node) const;
+  // The same in two steps, for the per-node loop: the Filter plugins PreFilter did not skip,
+  // resolved once per cycle into `out`, then run over one node.
+  void ActiveFilters(const CycleState& state, std::vector<const FilterPlugin*>& out) const;
+  static PluginStatus RunFilters(const std::vector<const FilterPlugin*>& filters,
+                                 const CycleState& state, const PodInfo& pod, const NodeInfo& node);
   // Runs until one PostFilter plugin succeeds; messages collected into the result.
   PostFilterResult RunPostFilter(CycleState& state, const PodInfo& pod, const Snapshot& snapshot,
                                  const Diagnosis& diagnosis);
@@ -59,6 +64,9 @@ class Framework {
   std::vector<ReservePlugin*> reserve_;
   std::vector<PreBindPlugin*> pre_bind_;
   std::vector<BindPlugin*> bind_;
+  // RunScore's per-node scores, kept between cycles (scheduling thread only): a fresh 8 KB
+  // vector per pod made glibc consolidate its fast bins on every cycle.
+  mutable std::vector<NodeScore> scores_;
 };
 
 }  // namespace skiff::scheduler

@@ -6,7 +6,7 @@
 
 namespace skiff::scheduler {
 
-std::shared_ptr<const NodeSpec> NewNodeSpec(boost::json::object node) {
+std::shared_ptr<const NodeSpec> NewNodeSpec(const boost::json::object& node) {
   auto spec = std::make_shared<NodeSpec>();
   spec->name = api::GetString(node, "metadata.name");
   spec->labels = ParseLabels(api::FindPath(node, "metadata.labels"));
@@ -16,7 +16,6 @@ std::shared_ptr<const NodeSpec> NewNodeSpec(boost::json::object node) {
   if (!api::FindObject(node, "status.allocatable")) {
     spec->allocatable = ParseResourceList(api::FindObject(node, "status.capacity"));
   }
-  spec->object = std::make_shared<const boost::json::object>(std::move(node));
   return spec;
 }
 

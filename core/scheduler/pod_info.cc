@@ -111,10 +111,8 @@ void ParseHostPorts(const json::object& pod, std::string_view path, std::vector<
 
 }  // namespace
 
-std::shared_ptr<const PodInfo> NewPodInfo(json::object pod) {
+std::shared_ptr<const PodInfo> NewPodInfo(const json::object& p) {
   auto info = std::make_shared<PodInfo>();
-  auto obj = std::make_shared<const json::object>(std::move(pod));
-  const json::object& p = *obj;
   info->ns = api::GetString(p, "metadata.namespace");
   info->name = api::GetString(p, "metadata.name");
   info->key = info->ns + "/" + info->name;
@@ -124,7 +122,19 @@ std::shared_ptr<const PodInfo> NewPodInfo(json::object pod) {
   info->node_name = api::GetString(p, "spec.nodeName");
   info->scheduler_name = api::GetString(p, "spec.schedulerName");
   info->priority = api::GetInt(p, "spec.priority").value_or(0);
-  info->labels = api::FindPath(p, "metadata.labels");
+  if (const json::value* labels = api::FindPath(p, "metadata.labels")) {
+    info->labels_value = std::make_shared<const json::value>(*labels);
+    info->labels = info->labels_value.get();
+  }
+  if (const json::array* conds = api::FindArray(p, "status.conditions")) {
+    for (const auto& c : *conds) {
+      if (!c.is_object() || api::GetString(c.as_object(), "type") != "PodScheduled") continue;
+      if (api::GetString(c.as_object(), "status") == "False" &&
+          api::GetString(c.as_object(), "reason") == "Unschedulable") {
+        info->unschedulable_message = std::string(api::GetString(c.as_object(), "message"));
+      }
+    }
+  }
   info->requests = PodRequests(p);
   info->requests.pods = 1;
   info->non_zero_requests = PodNonZeroRequests(p);
@@ -163,7 +173,6 @@ std::shared_ptr<const PodInfo> NewPodInfo(json::object pod) {
       if (!claim.empty()) info->pvc_names.emplace_back(claim);
     }
   }
-  info->object = std::move(obj);
   return info;
 }
 

@@ -47,7 +47,6 @@ struct TopologySpreadConstraint {
 };
 
 struct PodInfo {
-  std::shared_ptr<const boost::json::object> object;  // the pod as last seen
   std::string ns;
   std::string name;
   std::string key;  // "ns/name"
@@ -58,9 +57,16 @@ struct PodInfo {
   int64_t priority = 0;
   bool deleting = false;
 
-  const boost::json::value* labels = nullptr;  // into object
-  Resources requests;                          // with pods == 1
-  Resources non_zero_requests;                 // with scoring defaults
+  // The pod's metadata.labels (null when it has none); shared by copies of this PodInfo.
+  // The rest of the pod's JSON is not kept: the informer holds it, and copying every pod
+  // object twice per scheduling (add, bind) was a large share of the scheduler's CPU.
+  std::shared_ptr<const boost::json::value> labels_value;
+  const boost::json::value* labels = nullptr;  // labels_value.get()
+  // The pod's PodScheduled condition when it is False/Unschedulable: its message (so a
+  // failure already recorded is not written again).
+  std::optional<std::string> unschedulable_message;
+  Resources requests;           // with pods == 1
+  Resources non_zero_requests;  // with scoring defaults
   std::vector<HostPort> host_ports;
   std::vector<Toleration> tolerations;
   Labels node_selector;
@@ -79,7 +85,7 @@ struct PodInfo {
   }
 };
 
-std::shared_ptr<const PodInfo> NewPodInfo(boost::json::object pod);
+std::shared_ptr<const PodInfo> NewPodInfo(const boost::json::object& pod);
 // A copy of `pod` placed on `node` (the assumed state while its binding is in flight).
 std::shared_ptr<const PodInfo> WithNodeName(const PodInfo& pod, const std::string& node);
 

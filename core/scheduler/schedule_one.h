@@ -33,6 +33,7 @@ class PodPlacer {
   std::mt19937_64 rng_{std::random_device{}()};
   // Reused between cycles to avoid reallocating per pod.
   std::vector<const NodeInfo*> feasible_;
+  std::vector<const FilterPlugin*> filters_;
   std::vector<int64_t> totals_;
 };
 

@@ -272,16 +272,7 @@ class Scheduler::Impl {
       if (events_) {
         events_->Record(PodReference(*pod), "Warning", "FailedScheduling", message, "Scheduling");
       }
-      if (const json::array* conds = api::FindArray(*pod->object, "status.conditions")) {
-        for (const auto& c : *conds) {
-          if (!c.is_object() || api::GetString(c.as_object(), "type") != "PodScheduled") continue;
-          if (api::GetString(c.as_object(), "status") == "False" &&
-              api::GetString(c.as_object(), "reason") == "Unschedulable" &&
-              api::GetString(c.as_object(), "message") == message) {
-            return;
-          }
-        }
-      }
+      if (pod->unschedulable_message == message) return;
       json::value patch = {
           {"status",
            {{"conditions", json::array{json::object{{"type", "PodScheduled"},

@@ -22,8 +22,8 @@ void SchedulerCache::DropIfEmpty(const std::string& name) {
   }
 }
 
-void SchedulerCache::AddNode(boost::json::object node) {
-  auto spec = NewNodeSpec(std::move(node));
+void SchedulerCache::AddNode(const boost::json::object& node) {
+  auto spec = NewNodeSpec(node);
   std::lock_guard lock(mu_);
   NodeInfo& info = MutableNode(spec->name);
   if (!info.node) node_set_changed_ = true;

@@ -23,8 +23,8 @@ namespace skiff::scheduler {
 
 class SchedulerCache {
  public:
-  void AddNode(boost::json::object node);
-  void UpdateNode(boost::json::object node) { AddNode(std::move(node)); }
+  void AddNode(const boost::json::object& node);
+  void UpdateNode(const boost::json::object& node) { AddNode(node); }
   void RemoveNode(const std::string& name);
 
   // A pod the API shows bound to pod->node_name; confirms it if it was assumed.
