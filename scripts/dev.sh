@@ -19,6 +19,7 @@ case "$mode" in
     exec build/release/core/cmd/skiff server "$@"
     ;;
   test)
+    scripts/check-kubectl.sh
     scripts/check-format.sh
     cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Debug \
       -DSKIFF_SANITIZE=ON -DSKIFF_WERROR=ON >/dev/null
