@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/agent/time_format.h"
+#include "core/api/api_time.h"
 
 namespace skiff::agent {
 
@@ -18,7 +18,7 @@ LeaseHeartbeat::LeaseHeartbeat(client::Client& client, std::string node_name, st
 api::ApiResult<client::Object> LeaseHeartbeat::Beat() {
   static const api::Kind& kind =
       *api::KindRegistry::Builtin().ByResource("coordination.k8s.io", "v1", "leases");
-  std::string now = ApiMicroTime(std::chrono::system_clock::now());
+  std::string now = api::ApiMicroTime(std::chrono::system_clock::now());
   if (exists_) {
     // A merge patch, not an update: nobody else writes this Lease, and it skips a GET.
     auto r = client_.Patch(kind, "kube-node-lease", node_name_, client::PatchType::kMerge,

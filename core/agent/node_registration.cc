@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
-#include "core/agent/time_format.h"
+#include "core/api/api_time.h"
 
 namespace skiff::agent {
 namespace {
@@ -67,7 +67,7 @@ client::Object NodeRegistration::DesiredStatus(bool ready, const std::string& re
                                                const std::string& message) const {
   json::object capacity;
   for (const auto& [k, v] : config_.capacity) capacity[k] = v;
-  std::string now = NowApiTime();
+  std::string now = api::NowApiTime();
   json::object ready_cond{
       {"type", "Ready"},
       {"status", ready ? "True" : "False"},
@@ -136,7 +136,7 @@ api::ApiResult<bool> NodeRegistration::ReportReady(bool ready, const std::string
                                                    const std::string& message) {
   auto now = std::chrono::steady_clock::now();
   if (last_ready_ == static_cast<int>(ready) && now - last_report_ < refresh_) return false;
-  if (last_ready_ != static_cast<int>(ready)) ready_transition_ = NowApiTime();
+  if (last_ready_ != static_cast<int>(ready)) ready_transition_ = api::NowApiTime();
   json::object patch{{"status", DesiredStatus(ready, reason, message)}};
   auto r = client_.Patch(NodeKind(), "", config_.node_name, client::PatchType::kMerge, patch,
                          /*status=*/true);

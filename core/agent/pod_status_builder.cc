@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "core/agent/time_format.h"
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 
 namespace skiff::agent {
@@ -24,8 +24,8 @@ json::object Terminated(const sdk::ContainerStatus& s, const std::string& runtim
   std::string reason = s.reason.empty() ? (s.exit_code == 0 ? "Completed" : "Error") : s.reason;
   json::object t{
       {"exitCode", s.exit_code}, {"reason", reason}, {"containerID", runtime + "://" + s.id}};
-  if (s.started_at) t["startedAt"] = ApiTimeFromNanos(s.started_at);
-  if (s.finished_at) t["finishedAt"] = ApiTimeFromNanos(s.finished_at);
+  if (s.started_at) t["startedAt"] = api::ApiTimeFromNanos(s.started_at);
+  if (s.finished_at) t["finishedAt"] = api::ApiTimeFromNanos(s.finished_at);
   if (!s.message.empty()) t["message"] = s.message;
   return t;
 }
@@ -47,7 +47,7 @@ json::object ContainerStatusJson(const ObservedContainer& c, const std::string& 
     state["waiting"] = std::move(w);
   };
   if (IsRunning(c)) {
-    state["running"] = json::object{{"startedAt", ApiTimeFromNanos(c.current->started_at)}};
+    state["running"] = json::object{{"startedAt", api::ApiTimeFromNanos(c.current->started_at)}};
     out["ready"] = !init && c.probe_ready.value_or(true);
     out["started"] = true;
   } else if (IsExited(c)) {

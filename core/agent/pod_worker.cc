@@ -7,7 +7,7 @@
 #include <filesystem>
 
 #include "core/agent/runtime_config_builder.h"
-#include "core/agent/time_format.h"
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 
 namespace skiff::agent {
@@ -411,7 +411,7 @@ void PodWorker::SyncRunning(const client::Object& pod) {
   sdk::RuntimeService& rt = *node_.runtime;
   if (start_time_.empty()) {
     std::string_view existing = api::GetString(pod, "status.startTime");
-    start_time_ = existing.empty() ? NowApiTime() : std::string(existing);
+    start_time_ = existing.empty() ? api::NowApiTime() : std::string(existing);
   }
   std::string policy(api::GetString(pod, "spec.restartPolicy"));
   if (policy.empty()) policy = "Always";
@@ -659,7 +659,7 @@ void PodWorker::RunProbes(const client::Object& pod, const json::array& specs,
 void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs) {
   const json::object* old = api::FindObject(pod, "status");
   json::object old_status = last_status_.empty() && old ? *old : last_status_;
-  std::string now = NowApiTime();
+  std::string now = api::NowApiTime();
   json::object status = BuildPodStatus(pod, obs, old_status, now);
   std::string phase(api::GetString(status, "phase"));
   // Also written when the server's Ready differs from ours: the node lifecycle controller marks

@@ -4,33 +4,12 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 
 namespace skiff::client {
 namespace {
-
-std::string NowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string NowMicroRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-  std::time_t t = static_cast<std::time_t>(us / 1000000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[48];
-  std::size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof(buf) - n, ".%06lldZ", static_cast<long long>(us % 1000000));
-  return buf;
-}
 
 // Past this many tracked objects the buckets start over (client-go keeps an LRU of 4096).
 constexpr std::size_t kMaxBuckets = 4096;
@@ -86,7 +65,7 @@ void EventRecorder::Record(const ObjectReference& obj, std::string type, std::st
                    .count();
   char suffix[32];
   std::snprintf(suffix, sizeof(suffix), ".%llx", static_cast<unsigned long long>(nanos));
-  std::string now = NowRfc3339();
+  std::string now = api::NowApiTime();
   boost::json::object involved{
       {"apiVersion", obj.api_version}, {"kind", obj.kind}, {"name", obj.name}, {"uid", obj.uid}};
   if (!obj.ns.empty()) involved["namespace"] = obj.ns;
@@ -105,7 +84,7 @@ void EventRecorder::Record(const ObjectReference& obj, std::string type, std::st
                               : boost::json::object{{"component", component_}, {"host", host}}},
       {"firstTimestamp", now},
       {"lastTimestamp", now},
-      {"eventTime", NowMicroRfc3339()},
+      {"eventTime", api::ApiMicroTime(std::chrono::system_clock::now())},
       {"count", 1},
       {"reportingComponent", component_},
       {"reportingInstance", host.empty() ? component_ : host},

@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <ctime>
 #include <mutex>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 #include "core/client/event_recorder.h"
 #include "core/client/informer.h"
@@ -24,15 +24,6 @@ namespace {
 
 std::chrono::milliseconds Millis(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
-}
-
-std::string NowRfc3339() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 client::ObjectReference PodReference(const PodInfo& pod) {
@@ -280,7 +271,7 @@ class Scheduler::Impl {
                                                     {"reason", "Unschedulable"},
                                                     {"message", message},
                                                     {"lastProbeTime", nullptr},
-                                                    {"lastTransitionTime", NowRfc3339()}}}}}}};
+                                                    {"lastTransitionTime", api::NowApiTime()}}}}}}};
       auto r = client_.Patch(pods_kind_, pod->ns, pod->name, client::PatchType::kStrategic, patch,
                              /*status=*/true);
       if (!r.ok() && r.error().code != 404) {

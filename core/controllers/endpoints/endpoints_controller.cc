@@ -31,12 +31,10 @@ EndpointsController::EndpointsController(client::Client& client)
                                        PodChanged(old);
                                        PodChanged(o);
                                      },
-                                     [this](const client::Object& o) { PodChanged(o); }}) {}
+                                     [this](const client::Object& o) { PodChanged(o); }}),
+      workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
-EndpointsController::~EndpointsController() {
-  queue_.ShutDown();
-  if (worker_.joinable()) worker_.join();
-}
+EndpointsController::~EndpointsController() { workers_.Stop(); }
 
 void EndpointsController::Start() {
   services_.Start();
@@ -44,7 +42,7 @@ void EndpointsController::Start() {
   // Pods the informer has not listed yet would read as "no endpoints" and empty them.
   pods_.WaitForSync(std::chrono::seconds(30));
   services_.WaitForSync(std::chrono::seconds(30));
-  worker_ = std::thread([this] { Work(); });
+  workers_.Start(1);
 }
 
 void EndpointsController::PodChanged(const client::Object& pod) {
@@ -52,18 +50,6 @@ void EndpointsController::PodChanged(const client::Object& pod) {
   for (const client::Object& svc : services_.List()) {
     if (api::GetString(svc, "metadata.namespace") == ns && ServiceSelects(svc, pod)) {
       queue_.Add(client::ObjectKey(svc));
-    }
-  }
-}
-
-void EndpointsController::Work() {
-  while (auto key = queue_.Get()) {
-    bool ok = Sync(*key);
-    queue_.Done(*key);
-    if (ok) {
-      queue_.Forget(*key);
-    } else {
-      queue_.AddRateLimited(*key);
     }
   }
 }

@@ -6,11 +6,11 @@
 // (services, pods) and one worker thread; the Client must outlive it.
 
 #include <string>
-#include <thread>
 
 #include "core/client/client.h"
 #include "core/client/informer.h"
 #include "core/client/work_queue.h"
+#include "core/controllers/common/controller_workers.h"
 
 namespace skiff::controllers {
 
@@ -24,7 +24,6 @@ class EndpointsController {
   void Start();
 
  private:
-  void Work();
   // Queues the Services in the pod's namespace that select it.
   void PodChanged(const client::Object& pod);
   // key = "namespace/name" of a Service. False to retry later.
@@ -34,7 +33,7 @@ class EndpointsController {
   client::WorkQueue queue_;
   client::Informer services_;
   client::Informer pods_;
-  std::thread worker_;
+  ControllerWorkers workers_;  // last: stops before the rest goes
 };
 
 }  // namespace skiff::controllers

@@ -107,11 +107,12 @@ VolumeController::VolumeController(client::Client& client, VolumeControllerConfi
                    [this](const client::Object&) { EnqueuePendingClaims(); },
                    [this](const client::Object&, const client::Object&) { EnqueuePendingClaims(); },
                    nullptr}),
-      pods_(client, PodKind(), "", {},
-            client::InformerHandlers{
-                [this](const client::Object& p) { PodChanged(p); },
-                [this](const client::Object&, const client::Object& p) { PodChanged(p); },
-                nullptr}) {}
+      pods_(
+          client, PodKind(), "", {},
+          client::InformerHandlers{
+              [this](const client::Object& p) { PodChanged(p); },
+              [this](const client::Object&, const client::Object& p) { PodChanged(p); }, nullptr}),
+      workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 void VolumeController::PodChanged(const client::Object& pod) {
   if (api::GetString(pod, "spec.nodeName").empty()) return;
@@ -124,10 +125,7 @@ void VolumeController::PodChanged(const client::Object& pod) {
   }
 }
 
-VolumeController::~VolumeController() {
-  queue_.ShutDown();
-  if (worker_.joinable()) worker_.join();
-}
+VolumeController::~VolumeController() { workers_.Stop(); }
 
 void VolumeController::Start() {
   for (auto* informer : {&claims_, &volumes_, &classes_, &pods_}) informer->Start();
@@ -135,7 +133,7 @@ void VolumeController::Start() {
     informer->WaitForSync(std::chrono::seconds(30));
   }
   queue_.AddAfter(kResyncKey, config_.resync_period);
-  worker_ = std::thread([this] { Work(); });
+  workers_.Start(1);
 }
 
 void VolumeController::EnqueuePendingClaims() {
@@ -154,18 +152,6 @@ void VolumeController::EnqueueAll() {
   }
   for (const client::Object& v : volumes_.List()) {
     queue_.Add(VolumeKey(api::GetString(v, "metadata.name")));
-  }
-}
-
-void VolumeController::Work() {
-  while (auto key = queue_.Get()) {
-    bool ok = Sync(*key);
-    queue_.Done(*key);
-    if (ok) {
-      queue_.Forget(*key);
-    } else {
-      queue_.AddRateLimited(*key);
-    }
   }
 }
 

@@ -16,11 +16,11 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "core/client/client.h"
 #include "core/client/informer.h"
 #include "core/client/work_queue.h"
+#include "core/controllers/common/controller_workers.h"
 
 namespace skiff::controllers {
 
@@ -41,7 +41,6 @@ class VolumeController {
   void Start();
 
  private:
-  void Work();
   bool Sync(const std::string& key);
   bool SyncClaim(const std::string& ns, const std::string& name);
   bool SyncVolume(const std::string& name);
@@ -64,7 +63,7 @@ class VolumeController {
   client::Informer volumes_;
   client::Informer classes_;
   client::Informer pods_;
-  std::thread worker_;
+  ControllerWorkers workers_;  // last: stops before the rest goes
 };
 
 }  // namespace skiff::controllers

@@ -1,8 +1,9 @@
-#include "core/agent/time_format.h"
+#include "core/api/api_time.h"
 
+#include <cstdio>
 #include <ctime>
 
-namespace skiff::agent {
+namespace skiff::api {
 namespace {
 
 std::string Format(int64_t seconds, const char* fraction) {
@@ -31,4 +32,4 @@ std::string ApiMicroTime(std::chrono::system_clock::time_point t) {
 
 std::string NowApiTime() { return ApiTime(std::chrono::system_clock::now()); }
 
-}  // namespace skiff::agent
+}  // namespace skiff::api

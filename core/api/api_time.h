@@ -8,11 +8,11 @@
 #include <cstdint>
 #include <string>
 
-namespace skiff::agent {
+namespace skiff::api {
 
 std::string ApiTime(std::chrono::system_clock::time_point t);
 std::string ApiTimeFromNanos(int64_t unix_nanos);
 std::string ApiMicroTime(std::chrono::system_clock::time_point t);
 std::string NowApiTime();
 
-}  // namespace skiff::agent
+}  // namespace skiff::api
