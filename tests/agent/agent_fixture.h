@@ -2,8 +2,8 @@
 
 // What the agent's tests share: Eventually (poll with a deadline), Gate (calls that block until
 // the test opens it), and AgentFixture: an in-process API (memory store, registry, client) with
-// the namespaces an agent writes to, a scratch root dir, and one agent on node "node-a" with
-// the test's runtime behind the deadline wrapper every in-process plugin gets.
+// the namespaces an agent writes to, a scratch root dir, one agent on node "node-a" with the
+// test's plugins, and pods bound to it.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -116,31 +116,31 @@ class AgentFixture : public ::testing::Test {
     return cfg;
   }
 
-  // Starts the agent on an executor of `threads`, with `runtime` as plugin `name` behind the
-  // deadline wrapper with `call_timeout`.
-  void StartAgent(const AgentConfig& cfg, std::shared_ptr<sdk::RuntimeService> runtime,
-                  const std::string& name, std::chrono::milliseconds call_timeout, int threads) {
+  // Starts the agent on a fresh executor of `threads`.
+  void StartAgent(const AgentConfig& cfg, pluginhost::PluginSet plugins, int threads) {
     executor_ = std::make_unique<Executor>(threads);
-    pluginhost::PluginSet plugins;
-    plugins.runtime =
-        pluginhost::BoundPlugin(std::move(runtime), {name, {.call_timeout = call_timeout}});
     agent_ = Agent::Create(*client_, cfg, std::move(plugins), *executor_);
     ASSERT_TRUE(agent_->Start().ok());
   }
 
-  // A pod bound to node-a with one container running `image`.
-  void CreatePod(const std::string& name, const std::string& image) {
+  // A pod spec bound to node-a with one container "main".
+  static boost::json::object MainContainerSpec(const std::string& image, const std::string& policy,
+                                               boost::json::array command) {
     namespace json = boost::json;
-    json::object spec{
+    return json::object{
         {"nodeName", "node-a"},
-        {"restartPolicy", "Always"},
-        {"containers",
-         json::array{json::object{{"name", "main"}, {"image", image}, {"command", {"serve"}}}}}};
+        {"restartPolicy", policy},
+        {"containers", json::array{json::object{
+                           {"name", "main"}, {"image", image}, {"command", std::move(command)}}}}};
+  }
+
+  void CreatePod(const std::string& name, boost::json::object spec) {
+    namespace json = boost::json;
     auto r = client_->Create(KindOf("", "pods"), "default",
                              json::object{{"apiVersion", "v1"},
                                           {"kind", "Pod"},
                                           {"metadata", {{"name", name}}},
-                                          {"spec", spec},
+                                          {"spec", std::move(spec)},
                                           {"status", json::object{}}});
     ASSERT_TRUE(r.ok()) << r.error().message;
   }

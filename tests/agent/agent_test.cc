@@ -14,6 +14,7 @@
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
 #include "core/store/memory_store.h"
+#include "tests/agent/agent_fixture.h"
 #include "tests/agent/fake_runtime.h"
 
 namespace skiff::agent {
@@ -22,61 +23,30 @@ namespace {
 using namespace std::chrono_literals;
 namespace json = boost::json;
 
-const api::Kind& KindOf(const char* group, const char* resource) {
-  return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
-}
+using testing::KindOf;
 
-class AgentTest : public ::testing::Test {
+class AgentTest : public testing::AgentFixture {
  protected:
   void SetUp() override {
-    store_ = store::NewMemoryStore();
-    registry_ = std::make_unique<apiserver::ObjectRegistry>(*store_, api::KindRegistry::Builtin());
-    for (const char* ns : {"default", "kube-node-lease"}) {
-      ASSERT_TRUE(registry_
-                      ->Create(KindOf("", "namespaces"), "",
-                               json::object{{"metadata", {{"name", ns}}},
-                                            {"spec", json::object{}},
-                                            {"status", json::object{}}})
-                      .ok());
-    }
-    client_ = client::NewInProcessClient(*registry_);
-    runtime_ = std::make_shared<testing::FakeRuntime>();
-    root_ = std::filesystem::temp_directory_path() /
-            ("skiff-agent-test-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    executor_ = std::make_unique<Executor>(4);
+    AgentFixture::SetUp();
     StartAgent();
   }
 
-  void TearDown() override {
-    if (agent_) agent_->Stop();
-    executor_->Stop();
-    agent_.reset();
-    client_.reset();
-    std::filesystem::remove_all(root_);
-  }
-
   void StartAgent() {
-    AgentConfig cfg;
-    cfg.node_name = "node-a";
-    cfg.root_dir = root_.string();
-    cfg.kubelet_port = 0;
+    AgentConfig cfg = NodeConfig();
     cfg.labels = {{"disk", "ssd"}};
-    cfg.capacity = {{"cpu", "4"}, {"memory", "8Gi"}, {"pods", "110"}};
+    cfg.heartbeat = AgentConfig{}.heartbeat;
     cfg.backoff_initial = 200ms;
     cfg.backoff_max = 800ms;
-    cfg.pleg_period = 100ms;
     pluginhost::PluginSet plugins;
     plugins.runtime = runtime_;
-    agent_ = Agent::Create(*client_, cfg, std::move(plugins), *executor_);
-    ASSERT_TRUE(agent_->Start().ok());
+    AgentFixture::StartAgent(cfg, std::move(plugins), 4);
   }
 
   void RestartAgent() {
     agent_->Stop();
     executor_->Stop();
     agent_.reset();
-    executor_ = std::make_unique<Executor>(4);
     StartAgent();
   }
 
@@ -84,25 +54,9 @@ class AgentTest : public ::testing::Test {
                  std::vector<std::string> command, json::array init = {}) {
     json::array cmd;
     for (auto& c : command) cmd.push_back(json::string(c));
-    json::object spec{
-        {"nodeName", "node-a"},
-        {"restartPolicy", policy},
-        {"containers",
-         json::array{json::object{{"name", "main"}, {"image", "busybox:1"}, {"command", cmd}}}}};
+    json::object spec = MainContainerSpec("busybox:1", policy, std::move(cmd));
     if (!init.empty()) spec["initContainers"] = init;
-    auto r = client_->Create(KindOf("", "pods"), "default",
-                             json::object{{"apiVersion", "v1"},
-                                          {"kind", "Pod"},
-                                          {"metadata", {{"name", name}}},
-                                          {"spec", spec},
-                                          {"status", json::object{}}});
-    ASSERT_TRUE(r.ok()) << r.error().message;
-  }
-
-  std::optional<client::Object> GetPod(const std::string& name) {
-    auto r = client_->Get(KindOf("", "pods"), "default", name);
-    if (!r.ok()) return std::nullopt;
-    return r.value();
+    AgentFixture::CreatePod(name, std::move(spec));
   }
 
   // Waits until pred(pod) holds; returns the pod seen last.
@@ -125,13 +79,7 @@ class AgentTest : public ::testing::Test {
     return std::string(api::GetString(pod, "status.phase"));
   }
 
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<apiserver::ObjectRegistry> registry_;
-  std::unique_ptr<client::Client> client_;
-  std::shared_ptr<testing::FakeRuntime> runtime_;
-  std::unique_ptr<Executor> executor_;
-  std::shared_ptr<Agent> agent_;
-  std::filesystem::path root_;
+  std::shared_ptr<testing::FakeRuntime> runtime_ = std::make_shared<testing::FakeRuntime>();
 };
 
 TEST_F(AgentTest, RegistersNodeAndLease) {

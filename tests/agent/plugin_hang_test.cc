@@ -37,7 +37,9 @@ class PluginHangTest : public testing::AgentFixture {
     AgentConfig cfg = NodeConfig();
     cfg.backoff_initial = 200ms;
     cfg.backoff_max = 800ms;
-    StartAgent(cfg, runtime_, "hang", 300ms, kExecutorThreads);
+    pluginhost::PluginSet plugins;
+    plugins.runtime = pluginhost::BoundPlugin(runtime_, {"hang", {.call_timeout = 300ms}});
+    StartAgent(cfg, std::move(plugins), kExecutorThreads);
   }
   void TearDown() override {
     runtime_->gate.Open();
@@ -60,9 +62,9 @@ TEST_F(PluginHangTest, HungCreateContainerFailsOnlyItsPodsWithTheDeadlineMessage
   std::vector<std::string> hung;
   for (int i = 0; i <= kExecutorThreads; ++i) {
     hung.push_back("hung-" + std::to_string(i));
-    CreatePod(hung.back(), kHungImage);
+    CreatePod(hung.back(), MainContainerSpec(kHungImage, "Always", {"serve"}));
   }
-  CreatePod("fine", "busybox:1");
+  CreatePod("fine", MainContainerSpec("busybox:1", "Always", {"serve"}));
   const std::string renewed_before = RenewTime();
 
   // The pod that does not touch the hung call runs.

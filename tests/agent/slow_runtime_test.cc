@@ -30,12 +30,17 @@ class SlowRuntimeTest : public testing::AgentFixture {
  protected:
   void SetUp() override {
     AgentFixture::SetUp();
-    StartAgent(NodeConfig(), runtime_, "slow", 120s, kExecutorThreads);
+    pluginhost::PluginSet plugins;
+    // The in-process wrapper every library plugin gets, with a deadline out of reach.
+    plugins.runtime = pluginhost::BoundPlugin(runtime_, {"slow", {.call_timeout = 120s}});
+    StartAgent(NodeConfig(), std::move(plugins), kExecutorThreads);
   }
   void TearDown() override {
     runtime_->gate.Open();
     AgentFixture::TearDown();
   }
+
+  static boost::json::object Spec() { return MainContainerSpec("busybox:1", "Always", {"serve"}); }
 
   bool Running(const std::string& name) {
     auto pod = GetPod(name);
@@ -46,13 +51,13 @@ class SlowRuntimeTest : public testing::AgentFixture {
 };
 
 TEST_F(SlowRuntimeTest, SlowSandboxCallsRunTogetherAndDoNotDelayOtherPods) {
-  for (int i = 0; i < kSlowPods; ++i) CreatePod("slow-" + std::to_string(i), "busybox:1");
+  for (int i = 0; i < kSlowPods; ++i) CreatePod("slow-" + std::to_string(i), Spec());
   // Every slow pod's worker is inside RunPodSandbox at the same time.
   EXPECT_TRUE(Eventually([&] { return runtime_->gate.waiting() == kSlowPods; }, 20s))
       << runtime_->gate.waiting() << " of " << kSlowPods << " pods reached RunPodSandbox";
 
   // A pod that does not hit the slow call starts while they all wait.
-  CreatePod("quick", "busybox:1");
+  CreatePod("quick", Spec());
   EXPECT_TRUE(Eventually([&] { return Running("quick"); }, 20s));
   EXPECT_EQ(runtime_->gate.waiting(), kSlowPods);
   EXPECT_EQ(runtime_->sandboxes_created.load(), 1);
