@@ -196,6 +196,21 @@ class AgentTest(unittest.TestCase):
         with open("/proc/mounts") as mounts:
             self.assertNotIn(uid, mounts.read())
 
+    def test_exec_runs_through_execsync_and_interactive_exec_fails_clearly(self):
+        self.create_pod("shell", "node-a")
+        self.wait_pod("shell", self.running)
+        self.assertEqual(self.kubectl("exec", "shell", "--", "echo", "hi", "there"), "hi there\n")
+        # The mock runtime has no streaming server: -i must fail at once, with the reason.
+        t0 = time.time()
+        r = subprocess.run(["kubectl", "--kubeconfig", self.server.kubeconfig, "exec", "-i",
+                            "shell", "--", "sh"], input="echo hi\n", capture_output=True,
+                           text=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("interactive exec (stdin/tty) is not supported", r.stderr)
+        self.assertLess(time.time() - t0, 20, "kubectl exec -i took too long to fail")
+        self.kubectl("delete", "pod", "shell", "--wait=false")
+        self.wait_gone("shell")
+
     def test_restart_policies(self):
         self.create_pod("crash", "node-a", env={"MOCK_EXIT_CODE": "1"}, policy="Always")
         self.create_pod("never", "node-b", env={"MOCK_EXIT_CODE": "1"}, policy="Never")
