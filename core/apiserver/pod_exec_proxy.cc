@@ -87,6 +87,7 @@ class Splice : public std::enable_shared_from_this<Splice> {
   };
 
   void OnConnect(boost::system::error_code ec) {
+    if (failed_) return;
     if (ec) {
       return Fail("cannot reach the node agent at " + host_ + ":" + port_ + ": " + ec.message());
     }
@@ -127,6 +128,8 @@ class Splice : public std::enable_shared_from_this<Splice> {
   }
 
   void Fail(const std::string& message) {
+    if (failed_) return;  // the timer and the connect's cancellation both end here
+    failed_ = true;
     spdlog::warn("exec: {}", message);
     connected_ = true;  // no second failure from the timer
     boost::system::error_code ignored;
@@ -156,6 +159,7 @@ class Splice : public std::enable_shared_from_this<Splice> {
   std::string host_, port_;
   std::string first_;
   bool connected_ = false;
+  bool failed_ = false;
   Direction up_{&client_, &agent_, {}};
   Direction down_{&agent_, &client_, {}};
 };
