@@ -4,6 +4,7 @@ sandbox itself through CNI, with skiff's bridge plugin as a standard CNI binary;
 reads the pod IP from PodSandboxStatus. Images are busybox-static, built at test time.
 Needs root and Debian's containerd, runc, busybox-static and containernetworking-plugins."""
 
+import fcntl
 import ipaddress
 import json
 import os
@@ -11,8 +12,10 @@ import pty
 import select
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 import urllib.request
@@ -324,6 +327,7 @@ class ContainerdTest(unittest.TestCase):
         # -it: a shell on a terminal (kubectl sees a pty and sends resizes).
         pid, fd = pty.fork()
         if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
             os.execvp("kubectl", kubectl + ["-it", "shell", "--", "sh"])
         try:
             out = b""
@@ -343,6 +347,15 @@ class ContainerdTest(unittest.TestCase):
             self.assertTrue(read_until(b"# "), out)  # the root prompt
             os.write(fd, b"echo $((40+2))\n")
             self.assertTrue(read_until(b"42"), out)
+            # The terminal's size reached the container (resize channel), then a new one.
+            os.write(fd, b"stty size\n")
+            self.assertTrue(read_until(b"33 101"), out)
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 44, 120, 0, 0))
+            deadline = time.time() + 20
+            while b"44 120" not in out and time.time() < deadline:
+                os.write(fd, b"stty size\n")
+                read_until(b"44 120", timeout=1)
+            self.assertIn(b"44 120", out)
             os.write(fd, b"exit\n")
             deadline = time.time() + 30
             while time.time() < deadline:
