@@ -108,11 +108,12 @@ class AgentTest(unittest.TestCase):
     def kubectl(self, *args, **kw):
         return self.server.kubectl(*args, **kw)[0]
 
-    def create_pod(self, name, node, env=None, policy="Always", volumes=None, mounts=None):
+    def create_pod(self, name, node, env=None, policy="Always", volumes=None, mounts=None,
+                   image="busybox:1.36"):
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
                "spec": {"nodeName": node, "restartPolicy": policy,
                         "terminationGracePeriodSeconds": 2,
-                        "containers": [{"name": "main", "image": "busybox:1.36",
+                        "containers": [{"name": "main", "image": image,
                                         "env": [{"name": k, "value": v}
                                                 for k, v in (env or {}).items()],
                                         "volumeMounts": mounts or []}],
@@ -197,7 +198,8 @@ class AgentTest(unittest.TestCase):
             self.assertNotIn(uid, mounts.read())
 
     def test_exec_runs_through_execsync_and_interactive_exec_fails_clearly(self):
-        self.create_pod("shell", "node-a")
+        # An image of its own: the other tests expect node-a to pull busybox:1.36 themselves.
+        self.create_pod("shell", "node-a", image="busybox:exec-test")
         self.wait_pod("shell", self.running)
         self.assertEqual(self.kubectl("exec", "shell", "--", "echo", "hi", "there"), "hi there\n")
         # The mock runtime has no streaming server: -i must fail at once, with the reason.
