@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <boost/json.hpp>
 #include <vector>
 
 #include "core/agent/cri_log.h"
