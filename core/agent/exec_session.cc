@@ -189,10 +189,16 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
     exec.tty = IsTrue(request_.Query("tty"));
     exec.stdout = !request_.HasQuery("stdout") || IsTrue(request_.Query("stdout"));
     exec.stderr = !exec.tty && (!request_.HasQuery("stderr") || IsTrue(request_.Query("stderr")));
-    if (!exec.stdin && !exec.tty) return RunToCompletion(exec);
+    // Through the runtime's streaming server whenever it has one (output streams as it comes);
+    // a runtime without one still runs non-interactive commands through ExecSync.
     auto url = runtime_->Exec(exec);
-    if (!url.ok())
+    if (!url.ok() && url.status().code() == sdk::StatusCode::kUnimplemented && !exec.stdin &&
+        !exec.tty) {
+      return RunToCompletion(exec);
+    }
+    if (!url.ok()) {
       return Finish({Message(kStatus, FailureStatus("exec: " + url.status().ToString()))});
+    }
     auto parsed = ParseStreamUrl(*url);
     if (!parsed) {
       return Finish({Message(kStatus, FailureStatus("exec: the runtime's streaming URL " + *url +
@@ -201,7 +207,7 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
     Dial(std::move(*parsed));
   }
 
-  // No stdin, no tty: ExecSync, then its output and exit status.
+  // ExecSync, then its output and exit status.
   void RunToCompletion(const sdk::ExecRequest& exec) {
     auto r = runtime_->ExecSync(exec.container_id, exec.cmd, std::chrono::seconds(0));
     if (!r.ok()) return Finish({Message(kStatus, FailureStatus("exec: " + r.status().ToString()))});

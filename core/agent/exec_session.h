@@ -4,12 +4,12 @@
 // does): the WebSocket session the API server's exec proxy forwards to it.
 //   - Accepts the upgrade with subprotocol v5.channel.k8s.io or v4.channel.k8s.io (channels:
 //     0 stdin, 1 stdout, 2 stderr, 3 status as a metav1.Status, 4 resize, v5: 255 close).
-//   - Without stdin and tty: runs the command through the runtime's ExecSync and sends its
-//     stdout, stderr and exit status.
-//   - With stdin or tty: asks the runtime for a streaming URL (CRI Exec), dials it as a
-//     WebSocket client and relays messages both ways until either side closes. When the
-//     runtime speaks only v4, kubectl's v5 close message (stdin half-close) has no v4 form and
-//     is dropped.
+//   - Asks the runtime for a streaming URL (CRI Exec), dials it as a WebSocket client and
+//     relays messages both ways until either side closes. When the runtime speaks only v4,
+//     kubectl's v5 close message (stdin half-close) has no v4 form and is dropped.
+//   - A runtime without a streaming server (Exec answers Unimplemented) still runs commands
+//     without stdin and tty: through ExecSync, sending their stdout, stderr and exit status
+//     once they end.
 // A runtime error reaches kubectl as a channel-3 Failure Status with its message.
 
 #include <skiff/sdk/runtime.h>

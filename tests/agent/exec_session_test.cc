@@ -65,10 +65,12 @@ class StreamingRuntime : public testing::FakeRuntime {
 
 // One-connection streaming server speaking v4.channel.k8s.io: answers stdin "X" with stdout
 // "got:X", a resize with stdout "resize:<json>", and stdin "exit" with a Success status and a
-// close. Records every channel it saw.
+// close. Records every channel it saw. With run_alone, it sends stdout "streamed\n", Success and
+// closes at once (a command without stdin).
 class FakeStreamServer {
  public:
-  FakeStreamServer() : acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
+  explicit FakeStreamServer(bool run_alone = false)
+      : run_alone_(run_alone), acceptor_(ioc_, {asio::ip::make_address("127.0.0.1"), 0}) {
     thread_ = std::thread([this] { Serve(); });
   }
   ~FakeStreamServer() {
@@ -109,6 +111,14 @@ class FakeStreamServer {
     ws.accept(req, ec);
     if (ec) return;
     ws.binary(true);
+    if (run_alone_) {
+      ws.write(asio::buffer(Msg(1, "streamed\n")), ec);
+      ws.write(asio::buffer(Msg(3, R"({"metadata":{},"status":"Success"})")), ec);
+      ws.close(websocket::close_code::normal, ec);
+      beast::flat_buffer in;
+      while (!ec) ws.read(in, ec);
+      return;
+    }
     for (;;) {
       beast::flat_buffer in;
       ws.read(in, ec);
@@ -132,6 +142,7 @@ class FakeStreamServer {
     }
   }
 
+  bool run_alone_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::thread thread_;
@@ -187,7 +198,21 @@ class ExecSessionTest : public ::testing::Test {
   asio::io_context ioc_;
 };
 
-TEST_F(ExecSessionTest, WithoutStdinOrTtyRunsExecSyncAndSendsOutputAndExitCode) {
+TEST_F(ExecSessionTest, WithoutStdinOrTtyStreamsThroughTheRuntimeWhenItCan) {
+  FakeStreamServer stream(/*run_alone=*/true);
+  runtime_->stream_url = stream.url();
+  auto ws = Connect("command=ls&stdout=true&stderr=true");
+  EXPECT_EQ(Read(*ws), Msg(1, "streamed\n"));  // not ExecSync's "ran ls"
+  EXPECT_EQ(boost::json::parse(StatusOf(Read(*ws))).as_object()["status"], "Success");
+  EXPECT_EQ(Read(*ws), "");
+  std::lock_guard lock(runtime_->mu);
+  ASSERT_TRUE(runtime_->last_exec);
+  EXPECT_FALSE(runtime_->last_exec->stdin);
+  EXPECT_FALSE(runtime_->last_exec->tty);
+  EXPECT_TRUE(runtime_->last_exec->stderr);
+}
+
+TEST_F(ExecSessionTest, WithoutStreamingServerRunsExecSyncAndSendsOutputAndExitCode) {
   std::string protocol;
   auto ws = Connect("command=sh&command=fail&stdout=true&stderr=true", &protocol);
   EXPECT_EQ(protocol, "v5.channel.k8s.io");

@@ -320,6 +320,17 @@ class ContainerdTest(unittest.TestCase):
         r = subprocess.run(kubectl + ["-i", "shell", "--", "sh", "-c", "read l; echo got:$l"],
                            input="hello\n", capture_output=True, text=True, timeout=60)
         self.assertEqual((r.returncode, r.stdout), (0, "got:hello\n"), r.stderr)
+        # Without -i the output streams too: the first line arrives while the command runs.
+        p = subprocess.Popen(kubectl + ["shell", "--", "sh", "-c", "echo first; sleep 60"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            ready, _, _ = select.select([p.stdout], [], [], 20)
+            self.assertTrue(ready, "no output while the command runs")
+            self.assertEqual(p.stdout.readline(), b"first\n")
+            self.assertIsNone(p.poll())
+        finally:
+            p.kill()
+            p.communicate()
         # -i with a failing command: its exit code comes back.
         r = subprocess.run(kubectl + ["-i", "shell", "--", "sh", "-c", "read l; exit 5"],
                            input="x\n", capture_output=True, text=True, timeout=60)
