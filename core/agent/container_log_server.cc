@@ -1,20 +1,24 @@
 #include "core/agent/container_log_server.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
-#include <boost/json.hpp>
 #include <vector>
 
 #include "core/agent/cri_log.h"
+#include "core/agent/exec_session.h"
 #include "core/agent/runtime_config_builder.h"
 #include "core/apiserver/http_server.h"
+#include "core/apiserver/session_threads.h"
 
 namespace skiff::agent {
 namespace {
 
 using apiserver::HttpExchange;
 using apiserver::HttpResponse;
+
+constexpr int kMaxExecSessions = 32;
 
 std::vector<std::string> Split(std::string_view path) {
   std::vector<std::string> parts;
@@ -66,44 +70,33 @@ struct ContainerLogServer::Impl {
   std::shared_ptr<sdk::RuntimeService> runtime;
   Executor* executor = nullptr;
   std::unique_ptr<apiserver::HttpServer> server;
+  apiserver::SessionThreads sessions{kMaxExecSessions};
 
-  // POST /exec/{namespace}/{pod}/{container}?command=A&command=B: the command's output and
-  // exit code through the runtime's ExecSync, as {"stdout","stderr","exitCode"}.
+  // GET /exec/{namespace}/{pod}/{container}?command=...&stdin=..&tty=.. with a WebSocket
+  // upgrade: the session runs on a thread of its own (exec_session.h).
   void Exec(const std::shared_ptr<HttpExchange>& ex, const std::vector<std::string>& parts) {
-    const auto& req = ex->request();
-    std::vector<std::string> command;
-    for (const auto& [k, v] : req.query) {
-      if (k == "command") command.push_back(v);
+    ExecTarget target{parts[1], parts[2], parts[3]};
+    apiserver::UpgradedConnection conn = ex->TakeConnection();
+    if (conn.fd < 0) return ex->Respond(Text(500, "no connection upgrade support\n"));
+    bool started = sessions.Start(
+        [conn, req = ex->request(), target, rt = runtime](boost::asio::io_context& ioc) mutable {
+          StartExecSession(ioc, std::move(conn), std::move(req), std::move(target), std::move(rt));
+        });
+    if (!started) {
+      static constexpr std::string_view kBusy =
+          "HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)!::write(conn.fd, kBusy.data(), kBusy.size());
+      ::close(conn.fd);
     }
-    if (command.empty()) return ex->Respond(Text(400, "no command\n"));
-    sdk::ContainerFilter filter;
-    filter.label_selector = {
-        {kPodNamespaceLabel, parts[1]}, {kPodNameLabel, parts[2]}, {kContainerNameLabel, parts[3]}};
-    auto list = runtime->ListContainers(filter);
-    if (!list.ok()) return ex->Respond(Text(503, "runtime: " + list.status().ToString() + "\n"));
-    std::string id;
-    for (const auto& c : *list) {
-      if (c.state == sdk::ContainerState::kRunning) id = c.id;
-    }
-    if (id.empty()) {
-      return ex->Respond(
-          Text(400, "container " + parts[3] + " in pod " + parts[2] + " is not running\n"));
-    }
-    // ExecSync may take long: not on the I/O thread.
-    executor->Post([ex, rt = runtime, id, command] {
-      auto r = rt->ExecSync(id, command, std::chrono::seconds(0));
-      if (!r.ok()) return ex->Respond(Text(500, "exec: " + r.status().ToString() + "\n"));
-      HttpResponse res;
-      res.body = boost::json::serialize(boost::json::object{
-          {"stdout", r->stdout}, {"stderr", r->stderr}, {"exitCode", r->exit_code}});
-      ex->Respond(std::move(res));
-    });
   }
 
   void Handle(const std::shared_ptr<HttpExchange>& ex) {
     const auto& req = ex->request();
     auto parts = Split(req.path);
-    if (req.method == "POST" && parts.size() == 4 && parts[0] == "exec") return Exec(ex, parts);
+    if (req.method == "GET" && parts.size() == 4 && parts[0] == "exec" &&
+        !req.Header("upgrade").empty()) {
+      return Exec(ex, parts);
+    }
     if (req.method != "GET" || parts.size() != 4 || parts[0] != "containerLogs") {
       return ex->Respond(
           Text(404, "not found: use /containerLogs/{namespace}/{pod}/{container}\n"));
@@ -180,6 +173,7 @@ int ContainerLogServer::port() const { return impl_->server ? impl_->server->por
 
 void ContainerLogServer::Stop() {
   if (impl_ && impl_->server) impl_->server->Stop();
+  if (impl_) impl_->sessions.Stop();
 }
 
 }  // namespace skiff::agent

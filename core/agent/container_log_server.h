@@ -5,9 +5,9 @@
 // answering the container's plain output read from its CRI log file (found through the
 // runtime's container status). follow=true streams until the container stops or the client
 // goes away. The API server's pods/{name}/log proxies here. Thread-safe.
-//   POST /exec/{namespace}/{pod}/{container}?command=A&command=B
-// runs a command in the running container through the runtime's ExecSync and answers
-// {"stdout": ..., "stderr": ..., "exitCode": N}; pods/{name}/exec proxies here.
+//   GET /exec/{namespace}/{pod}/{container}?command=A&command=B&stdin=..&tty=.. (a WebSocket
+// upgrade, which pods/{name}/exec forwards here) runs `kubectl exec` sessions, interactive or
+// not, each on its own thread (exec_session.h); Stop ends them.
 
 #include <skiff/sdk/runtime.h>
 

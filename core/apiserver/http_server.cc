@@ -130,15 +130,16 @@ class Session : public std::enable_shared_from_this<Session> {
                });
   }
 
-  // A raw stream: no HTTP framing; what is written goes to the socket as is (never through
-  // the direct chunk-framed send).
-  void BeginRaw() {
-    asio::post(stream_.get_executor(), [self = shared_from_this()] {
-      self->streaming_ = true;
-      self->raw_ = true;
-      self->WatchPeer();
-      self->FlushStream();
-    });
+  // On the strand, from within the handler: hands the socket over (no read is pending then).
+  UpgradedConnection Release() {
+    UpgradedConnection c;
+    auto data = buffer_.data();
+    c.buffered.assign(asio::buffers_begin(data), asio::buffers_end(data));
+    buffer_.consume(buffer_.size());
+    beast::error_code ec;
+    c.fd = stream_.socket().release(ec);
+    if (ec) c.fd = -1;
+    return c;
   }
 
   // Any thread. When the stream is idle (nothing queued, no send in flight) the caller sends
@@ -197,10 +198,7 @@ class Session : public std::enable_shared_from_this<Session> {
       session_->BeginStream(status, std::move(content_type));
       return std::make_shared<Stream>(session_);
     }
-    std::shared_ptr<ResponseStream> StartRawStream() override {
-      session_->BeginRaw();
-      return std::make_shared<Stream>(session_);
-    }
+    UpgradedConnection TakeConnection() override { return session_->Release(); }
 
    private:
     std::shared_ptr<Session> session_;
@@ -347,9 +345,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (stream_ended_) pending_.clear();
     if (!streaming_ || writing_ || stream_ended_) return;
     if (pending_.empty()) {
-      if (close_requested_ && raw_) return HalfClose();
       if (!close_requested_) {
-        if (!raw_ && !AllowDirectWrites()) FlushStream();
+        if (!AllowDirectWrites()) FlushStream();
         return;
       }
       writing_ = true;
@@ -388,24 +385,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(count));
     auto written = [data, done](beast::error_code ec, std::size_t n) { done(ec, n); };
-    if (raw_) {
-      asio::async_write(stream_, asio::buffer(*data), std::move(written));
-    } else {
-      asio::async_write(stream_, http::make_chunk(asio::buffer(*data)), std::move(written));
-    }
-  }
-
-  // The end of a raw stream: FIN after the last byte, then wait (a while) for the peer to
-  // close its side, so nothing it still sends (a WebSocket close reply) resets the connection
-  // before it has read everything.
-  void HalfClose() {
-    if (half_closed_) return;
-    half_closed_ = true;
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor());
-    timer->expires_after(std::chrono::seconds(10));
-    timer->async_wait([self = shared_from_this(), timer](beast::error_code) { self->EndStream(); });
+    asio::async_write(stream_, http::make_chunk(asio::buffer(*data)), std::move(written));
   }
 
   void EndStream() {
@@ -437,8 +417,6 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
   bool close_requested_ = false;
   bool stream_ended_ = false;
-  bool raw_ = false;
-  bool half_closed_ = false;
   struct Outgoing {
     std::shared_ptr<const std::string> bytes;
     bool framed = false;  // the unsent rest of a chunk a direct send began: send as is

@@ -52,6 +52,12 @@ class ResponseStream {
   virtual void OnClose(std::function<void()> callback) = 0;
 };
 
+// A connection taken out of the server for a protocol switch.
+struct UpgradedConnection {
+  int fd = -1;           // a connected TCP socket, now the caller's to close
+  std::string buffered;  // bytes the server had already read past the request
+};
+
 class HttpExchange {
  public:
   virtual ~HttpExchange() = default;
@@ -59,10 +65,10 @@ class HttpExchange {
   // Exactly one of Respond / StartStream, exactly once.
   virtual void Respond(HttpResponse response) = 0;
   virtual std::shared_ptr<ResponseStream> StartStream(int status, std::string content_type) = 0;
-  // Instead of the two above, for a protocol switch (WebSocket): the caller writes the raw
-  // bytes of the 101 response and of everything after it; Close ends the connection. nullptr
-  // where unsupported.
-  virtual std::shared_ptr<ResponseStream> StartRawStream() { return nullptr; }
+  // Instead of the two above, for a protocol switch (WebSocket): the connection leaves the
+  // server, which never touches it again; the caller owns the socket and answers everything
+  // itself. Only from within the handler's call. fd < 0 where unsupported.
+  virtual UpgradedConnection TakeConnection() { return {}; }
 };
 
 using HttpHandler = std::function<void(std::shared_ptr<HttpExchange>)>;

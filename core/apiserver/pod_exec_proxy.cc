@@ -1,17 +1,12 @@
 #include "core/apiserver/pod_exec_proxy.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/core/detail/base64.hpp>
-#include <boost/beast/core/detail/sha1.hpp>
-#include <boost/beast/http.hpp>
+#include <array>
+#include <boost/asio.hpp>
 #include <boost/json.hpp>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "core/api/json_fields.h"
 #include "core/apiserver/pod_agent.h"
@@ -19,14 +14,9 @@
 namespace skiff::apiserver {
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
+namespace asio = boost::asio;
 namespace json = boost::json;
-using tcp = boost::asio::ip::tcp;
-
-constexpr unsigned char kBinary = 0x2;
-constexpr unsigned char kClose = 0x8;
-constexpr char kStdout = 1, kStderr = 2, kError = 3;
+using tcp = asio::ip::tcp;
 
 bool HasToken(std::string_view list, std::string_view token) {
   std::size_t start = 0;
@@ -46,163 +36,164 @@ bool HasToken(std::string_view list, std::string_view token) {
   return false;
 }
 
-std::string Message(char channel, std::string_view data) {
-  std::string payload(1, channel);
-  payload.append(data);
-  return WebSocketFrame(kBinary, payload);
+api::ApiError Error(int code, std::string reason, std::string message) {
+  api::ApiError e;
+  e.code = code;
+  e.reason = std::move(reason);
+  e.message = std::move(message);
+  return e;
 }
 
-// The v4/v5 error channel's final status: Success, or the exit code kubectl exits with.
-std::string ExitStatus(int exit_code, const std::vector<std::string>& command) {
-  json::object st{{"metadata", json::object{}}};
-  if (exit_code == 0) {
-    st["status"] = "Success";
-  } else {
-    std::string cmd;
-    for (const auto& c : command) cmd += (cmd.empty() ? "" : " ") + c;
-    st["status"] = "Failure";
-    st["message"] = "command terminated with non-zero exit code: error executing command [" + cmd +
-                    "], exit code " + std::to_string(exit_code);
-    st["reason"] = "NonZeroExitCode";
-    st["details"] =
-        json::object{{"causes", json::array{json::object{{"reason", "ExitCode"},
-                                                         {"message", std::to_string(exit_code)}}}}};
+// A whole HTTP/1.1 answer written on a connection taken from the server.
+std::string RawStatusResponse(const api::ApiError& error) {
+  std::string body = json::serialize(error.ToStatus());
+  return "HTTP/1.1 " + std::to_string(error.code) +
+         " Error\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// Both directions of one upgraded connection. All on one io_context (one thread).
+class Splice : public std::enable_shared_from_this<Splice> {
+ public:
+  Splice(asio::io_context& ioc, tcp::socket client, std::string host, std::string port)
+      : client_(std::move(client)),
+        agent_(ioc),
+        resolver_(ioc),
+        timer_(ioc),
+        host_(std::move(host)),
+        port_(std::move(port)) {}
+
+  void Start(std::string request, std::string buffered) {
+    first_ = std::move(request) + std::move(buffered);
+    timer_.expires_after(std::chrono::seconds(10));
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec && !self->connected_) self->Fail("timed out connecting to the node agent");
+    });
+    resolver_.async_resolve(
+        host_, port_, [self = shared_from_this()](boost::system::error_code ec, auto endpoints) {
+          if (ec) return self->Fail("cannot resolve the node agent: " + ec.message());
+          asio::async_connect(
+              self->agent_, endpoints,
+              [self](boost::system::error_code ec, const tcp::endpoint&) { self->OnConnect(ec); });
+        });
   }
-  return json::serialize(st);
-}
 
-std::string FailureStatus(const std::string& message) {
-  return json::serialize(json::object{{"metadata", json::object{}},
-                                      {"status", "Failure"},
-                                      {"message", message},
-                                      {"reason", "InternalError"},
-                                      {"code", 500}});
-}
+ private:
+  struct Direction {
+    tcp::socket* from;
+    tcp::socket* to;
+    std::array<char, 16 * 1024> buf;
+    bool done = false;
+  };
 
-struct ExecOutcome {
-  bool ok = false;
-  std::string error;  // !ok
-  std::string stdout_text, stderr_text;
-  int exit_code = 0;
+  void OnConnect(boost::system::error_code ec) {
+    if (failed_) return;
+    if (ec) {
+      return Fail("cannot reach the node agent at " + host_ + ":" + port_ + ": " + ec.message());
+    }
+    connected_ = true;
+    timer_.cancel();
+    asio::async_write(agent_, asio::buffer(first_),
+                      [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+                        if (ec) return self->CloseBoth();
+                        self->Pump(self->up_);
+                        self->Pump(self->down_);
+                      });
+  }
+
+  void Pump(Direction& d) {
+    d.from->async_read_some(asio::buffer(d.buf), [self = shared_from_this(), &d](
+                                                     boost::system::error_code ec, std::size_t n) {
+      if (ec == asio::error::eof) return self->Finish(d);
+      if (ec) return self->CloseBoth();
+      asio::async_write(*d.to, asio::buffer(d.buf.data(), n),
+                        [self, &d](boost::system::error_code ec, std::size_t) {
+                          if (ec) return self->CloseBoth();
+                          self->Pump(d);
+                        });
+    });
+  }
+
+  // One side sent FIN: pass it on; once the other direction ends too (or after a grace
+  // period, for a peer that never closes), both sockets go.
+  void Finish(Direction& d) {
+    d.done = true;
+    boost::system::error_code ignored;
+    d.to->shutdown(tcp::socket::shutdown_send, ignored);
+    if (up_.done && down_.done) return CloseBoth();
+    timer_.expires_after(std::chrono::seconds(10));
+    timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->CloseBoth();
+    });
+  }
+
+  void Fail(const std::string& message) {
+    if (failed_) return;  // the timer and the connect's cancellation both end here
+    failed_ = true;
+    spdlog::warn("exec: {}", message);
+    connected_ = true;  // no second failure from the timer
+    boost::system::error_code ignored;
+    resolver_.cancel();
+    agent_.close(ignored);
+    auto answer =
+        std::make_shared<std::string>(RawStatusResponse(Error(503, "ServiceUnavailable", message)));
+    asio::async_write(client_, asio::buffer(*answer),
+                      [self = shared_from_this(), answer](boost::system::error_code, std::size_t) {
+                        self->CloseBoth();
+                      });
+  }
+
+  void CloseBoth() {
+    boost::system::error_code ignored;
+    timer_.cancel();
+    client_.shutdown(tcp::socket::shutdown_both, ignored);
+    client_.close(ignored);
+    agent_.shutdown(tcp::socket::shutdown_both, ignored);
+    agent_.close(ignored);
+  }
+
+  tcp::socket client_;
+  tcp::socket agent_;
+  tcp::resolver resolver_;
+  asio::steady_timer timer_;
+  std::string host_, port_;
+  std::string first_;
+  bool connected_ = false;
+  bool failed_ = false;
+  Direction up_{&client_, &agent_, {}};
+  Direction down_{&agent_, &client_, {}};
 };
-
-ExecOutcome Failed(std::string error) {
-  ExecOutcome out;
-  out.error = std::move(error);
-  return out;
-}
-
-ExecOutcome CallAgent(const std::string& host, const std::string& port, const std::string& target) {
-  boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  beast::error_code ec;
-  tcp::resolver resolver(ioc);
-  auto endpoints = resolver.resolve(host, port, ec);
-  if (!ec) stream.connect(endpoints, ec);
-  if (ec)
-    return Failed("cannot reach the node agent at " + host + ":" + port + ": " + ec.message());
-  http::request<http::empty_body> req{http::verb::post, target, 11};
-  req.set(http::field::host, host);
-  req.prepare_payload();
-  http::write(stream, req, ec);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  if (!ec) http::read(stream, buffer, res, ec);
-  if (ec) return Failed("node agent: " + ec.message());
-  if (res.result_int() != 200) {
-    std::string body = res.body();
-    while (!body.empty() && body.back() == '\n') body.pop_back();
-    return Failed(body);
-  }
-  boost::system::error_code jec;
-  json::value v = json::parse(res.body(), jec);
-  if (jec || !v.is_object()) return Failed("node agent: malformed exec answer");
-  ExecOutcome out;
-  out.ok = true;
-  out.stdout_text = std::string(api::GetString(v.as_object(), "stdout"));
-  out.stderr_text = std::string(api::GetString(v.as_object(), "stderr"));
-  out.exit_code = static_cast<int>(api::GetInt(v.as_object(), "exitCode").value_or(0));
-  return out;
-}
 
 }  // namespace
 
-std::string WebSocketFrame(unsigned char opcode, std::string_view payload) {
-  std::string f;
-  f.push_back(static_cast<char>(0x80 | opcode));  // FIN, unmasked (server to client)
-  std::size_t n = payload.size();
-  if (n < 126) {
-    f.push_back(static_cast<char>(n));
-  } else if (n < 65536) {
-    f.push_back(126);
-    f.push_back(static_cast<char>(n >> 8));
-    f.push_back(static_cast<char>(n & 0xff));
-  } else {
-    f.push_back(127);
-    for (int shift = 56; shift >= 0; shift -= 8)
-      f.push_back(static_cast<char>((n >> shift) & 0xff));
+void SpliceUpgrade(asio::io_context& ioc, UpgradedConnection client, std::string host,
+                   std::string port, std::string request) {
+  tcp::socket socket(ioc);
+  boost::system::error_code ec;
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  bool v6 = ::getsockname(client.fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0 &&
+            addr.ss_family == AF_INET6;
+  socket.assign(v6 ? tcp::v6() : tcp::v4(), client.fd, ec);
+  if (ec) {
+    ::close(client.fd);
+    return;
   }
-  f.append(payload);
-  return f;
+  auto splice = std::make_shared<Splice>(ioc, std::move(socket), std::move(host), std::move(port));
+  splice->Start(std::move(request), std::move(client.buffered));
 }
-
-std::string WebSocketAccept(std::string_view key) {
-  static constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-  beast::detail::sha1_context ctx;
-  beast::detail::init(ctx);
-  beast::detail::update(ctx, key.data(), key.size());
-  beast::detail::update(ctx, kGuid.data(), kGuid.size());
-  char digest[beast::detail::sha1_context::digest_size];
-  beast::detail::finish(ctx, &digest[0]);
-  std::string out(beast::detail::base64::encoded_size(sizeof digest), '\0');
-  out.resize(beast::detail::base64::encode(out.data(), digest, sizeof digest));
-  return out;
-}
-
-struct PodExecProxy::State {
-  std::mutex mu;
-  std::condition_variable cv;
-  int active = 0;
-  bool stopping = false;
-};
 
 PodExecProxy::PodExecProxy(ObjectRegistry& registry)
-    : registry_(registry), state_(std::make_shared<State>()) {}
+    : registry_(registry), sessions_(std::make_unique<SessionThreads>(kMaxSessions)) {}
 
-PodExecProxy::~PodExecProxy() {
-  std::unique_lock lock(state_->mu);
-  state_->stopping = true;
-  state_->cv.wait(lock, [&] { return state_->active == 0; });
-}
+PodExecProxy::~PodExecProxy() { sessions_->Stop(); }
 
 void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::string& ns,
                          const std::string& name) {
   const HttpRequest& req = ex->request();
-  std::string_view key = req.Header("sec-websocket-key");
-  std::string_view protocols = req.Header("sec-websocket-protocol");
-  if (!HasToken(req.Header("upgrade"), "websocket") || key.empty()) {
+  if (!HasToken(req.Header("upgrade"), "websocket") || req.Header("sec-websocket-key").empty()) {
     return ex->Respond(StatusResponse(api::ApiError::BadRequest(
         "exec needs a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)")));
-  }
-  std::string protocol = HasToken(protocols, "v5.channel.k8s.io")   ? "v5.channel.k8s.io"
-                         : HasToken(protocols, "v4.channel.k8s.io") ? "v4.channel.k8s.io"
-                                                                    : "";
-  if (protocol.empty()) {
-    return ex->Respond(StatusResponse(api::ApiError::BadRequest(
-        "unsupported exec subprotocol; this server speaks v5.channel.k8s.io and "
-        "v4.channel.k8s.io")));
-  }
-  std::vector<std::string> command;
-  for (const auto& [k, v] : req.query) {
-    if (k == "command") command.push_back(v);
-  }
-  if (command.empty()) {
-    return ex->Respond(
-        StatusResponse(api::ApiError::BadRequest("you must specify at least 1 command")));
-  }
-  if (req.Query("stdin") == "true" || req.Query("tty") == "true") {
-    return ex->Respond(StatusResponse(api::ApiError::BadRequest(
-        "interactive exec (stdin or tty) is not supported yet; run without -i/-t")));
   }
   auto agent = FindPodAgent(registry_, ns, name);
   if (!agent.ok()) return ex->Respond(StatusResponse(agent.error()));
@@ -212,44 +203,33 @@ void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::str
       container = std::string(api::GetString((*cs)[0].as_object(), "name"));
     }
   }
-  std::string target = "/exec/" + EncodeUrlComponent(ns) + "/" + EncodeUrlComponent(name) + "/" +
-                       EncodeUrlComponent(container) + "?";
-  for (std::size_t i = 0; i < command.size(); ++i) {
-    target += (i ? "&command=" : "command=") + EncodeUrlComponent(command[i]);
+  // The agent sees the client's query and WebSocket headers, never its credentials.
+  std::string_view target = req.target;
+  auto q = target.find('?');
+  std::string request = "GET /exec/" + EncodeUrlComponent(ns) + "/" + EncodeUrlComponent(name) +
+                        "/" + EncodeUrlComponent(container) +
+                        std::string(q == std::string_view::npos ? "" : target.substr(q)) +
+                        " HTTP/1.1\r\nHost: " + agent->host + ":" + agent->port +
+                        "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n";
+  for (const char* h : {"sec-websocket-key", "sec-websocket-version", "sec-websocket-protocol"}) {
+    if (auto v = req.Header(h); !v.empty())
+      request += std::string(h) + ": " + std::string(v) + "\r\n";
   }
-  auto stream = ex->StartRawStream();
-  if (!stream) return ex->Respond(StatusResponse(api::ApiError::Internal("no raw stream support")));
-  stream->Write(
-      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-      "Sec-WebSocket-Accept: " +
-      WebSocketAccept(key) + "\r\nSec-WebSocket-Protocol: " + protocol + "\r\n\r\n");
-  {
-    std::lock_guard lock(state_->mu);
-    if (state_->stopping) {
-      stream->Write(Message(kError, FailureStatus("shutting down")));
-      stream->Write(WebSocketFrame(kClose, std::string("\x03\xe8", 2)));
-      return stream->Close();
-    }
-    ++state_->active;
+  request += "\r\n";
+  UpgradedConnection conn = ex->TakeConnection();
+  if (conn.fd < 0) {
+    return ex->Respond(StatusResponse(api::ApiError::Internal("no connection upgrade support")));
   }
-  bool want_stdout = req.Query("stdout") != "false";
-  bool want_stderr = req.Query("stderr") != "false";
-  std::thread([state = state_, stream, host = agent->host, p = agent->port, target, command,
-               want_stdout, want_stderr] {
-    ExecOutcome r = CallAgent(host, p, target);
-    if (!r.ok) {
-      stream->Write(Message(kError, FailureStatus(r.error)));
-    } else {
-      if (want_stdout && !r.stdout_text.empty()) stream->Write(Message(kStdout, r.stdout_text));
-      if (want_stderr && !r.stderr_text.empty()) stream->Write(Message(kStderr, r.stderr_text));
-      stream->Write(Message(kError, ExitStatus(r.exit_code, command)));
-    }
-    stream->Write(WebSocketFrame(kClose, std::string("\x03\xe8", 2)));  // 1000: normal
-    stream->Close();
-    std::lock_guard lock(state->mu);
-    --state->active;
-    state->cv.notify_all();
-  }).detach();
+  bool started = sessions_->Start(
+      [conn, host = agent->host, port = agent->port, request](asio::io_context& ioc) mutable {
+        SpliceUpgrade(ioc, std::move(conn), std::move(host), std::move(port), std::move(request));
+      });
+  if (!started) {
+    std::string answer = RawStatusResponse(
+        Error(429, "TooManyRequests", "too many exec sessions at once; try again later"));
+    (void)!::write(conn.fd, answer.data(), answer.size());
+    ::close(conn.fd);
+  }
 }
 
 }  // namespace skiff::apiserver

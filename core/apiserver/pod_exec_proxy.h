@@ -1,25 +1,27 @@
 #pragma once
 
-// PodExecProxy: serves .../namespaces/{ns}/pods/{name}/exec for non-interactive commands
-// (`kubectl exec POD -- CMD`). The client's WebSocket upgrade (subprotocol v5.channel.k8s.io or
-// v4.channel.k8s.io) is accepted here; the command runs through the pod's node agent
-// (POST http://<node InternalIP>:<kubelet port>/exec/{ns}/{pod}/{container}?command=...,
-// backed by the runtime's ExecSync), and its stdout, stderr and exit status go back as channel
-// messages 1, 2 and 3 before a normal close. stdin and tty are refused. Thread-safe; each
-// request runs on its own short-lived thread.
+// PodExecProxy: serves .../namespaces/{ns}/pods/{name}/exec (`kubectl exec`, interactive or
+// not) as an upgrade-aware proxy: kubectl's WebSocket upgrade request goes on to the pod's node
+// agent (GET http://<node InternalIP>:<kubelet port>/exec/{ns}/{pod}/{container}?<the same
+// query>), which owns the WebSocket session (core/agent/exec_session.h); from then on bytes
+// are spliced both ways until either side closes. Thread-safe; each session runs on its own
+// thread (SessionThreads), at most kMaxSessions at once.
 
 #include <memory>
 #include <string>
 
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
+#include "core/apiserver/session_threads.h"
 
 namespace skiff::apiserver {
 
 class PodExecProxy {
  public:
+  static constexpr int kMaxSessions = 64;
+
   explicit PodExecProxy(ObjectRegistry& registry);
-  ~PodExecProxy();
+  ~PodExecProxy();  // ends the sessions still running
   PodExecProxy(const PodExecProxy&) = delete;
   PodExecProxy& operator=(const PodExecProxy&) = delete;
 
@@ -27,15 +29,15 @@ class PodExecProxy {
              const std::string& pod);
 
  private:
-  struct State;
   ObjectRegistry& registry_;
-  std::shared_ptr<State> state_;
+  std::unique_ptr<SessionThreads> sessions_;
 };
 
-// One unmasked WebSocket frame from a server (exposed for tests).
-std::string WebSocketFrame(unsigned char opcode, std::string_view payload);
-
-// The Sec-WebSocket-Accept value for a client's Sec-WebSocket-Key (RFC 6455).
-std::string WebSocketAccept(std::string_view key);
+// Relays an upgraded connection: connects to host:port, sends `request` (the upgrade request
+// as the agent must see it) and client.buffered, then splices bytes both ways until both sides
+// have closed (or one fails). When the agent cannot be reached, the client gets a 503 Status.
+// Runs on `ioc`; takes ownership of client.fd.
+void SpliceUpgrade(boost::asio::io_context& ioc, UpgradedConnection client, std::string host,
+                   std::string port, std::string request);
 
 }  // namespace skiff::apiserver

@@ -99,6 +99,9 @@ class BoundedRuntime final : public sdk::RuntimeService, Bounded<sdk::RuntimeSer
     return Run("ExecSync", timeouts().ExecSync(timeout),
                [id, cmd, timeout](auto& p) { return p.ExecSync(id, cmd, timeout); });
   }
+  sdk::Result<std::string> Exec(const sdk::ExecRequest& request) noexcept override {
+    return Run("Exec", [request](auto& p) { return p.Exec(request); });
+  }
   sdk::Result<std::string> PullImage(
       const sdk::ImageSpec& image, const sdk::AuthConfig& auth,
       const sdk::PodSandboxConfig& sandbox_config) noexcept override {

@@ -180,6 +180,20 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     return FromWire(resp);
   }
 
+  sdk::Result<std::string> Exec(const sdk::ExecRequest& request) noexcept override {
+    cri::ExecRequest req;
+    req.set_container_id(request.container_id);
+    for (const auto& arg : request.cmd) req.add_cmd(arg);
+    req.set_tty(request.tty);
+    req.set_stdin(request.stdin);
+    req.set_stdout(request.stdout);
+    req.set_stderr(request.stderr);
+    cri::ExecResponse resp;
+    auto s = caller_.Call("Exec", [&](ClientContext* c) { return runtime_->Exec(c, req, &resp); });
+    if (!s.ok()) return s;
+    return resp.url();
+  }
+
   sdk::Result<std::string> PullImage(
       const sdk::ImageSpec& image, const sdk::AuthConfig& auth,
       const sdk::PodSandboxConfig& sandbox_config) noexcept override {

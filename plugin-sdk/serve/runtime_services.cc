@@ -102,6 +102,17 @@ class RuntimeServiceImpl final : public cri::RuntimeService::Service {
                  [&](auto r) { ToWire(r, resp); });
   }
 
+  grpc::Status Exec(ServerContext*, const cri::ExecRequest* req, cri::ExecResponse* resp) override {
+    sdk::ExecRequest request;
+    request.container_id = req->container_id();
+    request.cmd.assign(req->cmd().begin(), req->cmd().end());
+    request.tty = req->tty();
+    request.stdin = req->stdin();
+    request.stdout = req->stdout();
+    request.stderr = req->stderr();
+    return Reply(runtime_->Exec(request), [&](auto url) { resp->set_url(url); });
+  }
+
  private:
   std::shared_ptr<sdk::RuntimeService> runtime_;
 };

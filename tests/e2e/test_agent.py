@@ -108,11 +108,12 @@ class AgentTest(unittest.TestCase):
     def kubectl(self, *args, **kw):
         return self.server.kubectl(*args, **kw)[0]
 
-    def create_pod(self, name, node, env=None, policy="Always", volumes=None, mounts=None):
+    def create_pod(self, name, node, env=None, policy="Always", volumes=None, mounts=None,
+                   image="busybox:1.36"):
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
                "spec": {"nodeName": node, "restartPolicy": policy,
                         "terminationGracePeriodSeconds": 2,
-                        "containers": [{"name": "main", "image": "busybox:1.36",
+                        "containers": [{"name": "main", "image": image,
                                         "env": [{"name": k, "value": v}
                                                 for k, v in (env or {}).items()],
                                         "volumeMounts": mounts or []}],
@@ -195,6 +196,22 @@ class AgentTest(unittest.TestCase):
         self.assertFalse(os.path.exists(os.path.join(self.a.dir, "root", "pods", uid)))
         with open("/proc/mounts") as mounts:
             self.assertNotIn(uid, mounts.read())
+
+    def test_exec_runs_through_execsync_and_interactive_exec_fails_clearly(self):
+        # An image of its own: the other tests expect node-a to pull busybox:1.36 themselves.
+        self.create_pod("shell", "node-a", image="busybox:exec-test")
+        self.wait_pod("shell", self.running)
+        self.assertEqual(self.kubectl("exec", "shell", "--", "echo", "hi", "there"), "hi there\n")
+        # The mock runtime has no streaming server: -i must fail at once, with the reason.
+        t0 = time.time()
+        r = subprocess.run(["kubectl", "--kubeconfig", self.server.kubeconfig, "exec", "-i",
+                            "shell", "--", "sh"], input="echo hi\n", capture_output=True,
+                           text=True, timeout=60)
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("interactive exec (stdin/tty) is not supported", r.stderr)
+        self.assertLess(time.time() - t0, 20, "kubectl exec -i took too long to fail")
+        self.kubectl("delete", "pod", "shell", "--wait=false")
+        self.wait_gone("shell")
 
     def test_restart_policies(self):
         self.create_pod("crash", "node-a", env={"MOCK_EXIT_CODE": "1"}, policy="Always")

@@ -4,12 +4,18 @@ sandbox itself through CNI, with skiff's bridge plugin as a standard CNI binary;
 reads the pod IP from PodSandboxStatus. Images are busybox-static, built at test time.
 Needs root and Debian's containerd, runc, busybox-static and containernetworking-plugins."""
 
+import fcntl
 import ipaddress
 import json
 import os
+import pty
+import select
 import shutil
+import signal
+import struct
 import subprocess
 import tempfile
+import termios
 import time
 import unittest
 import urllib.request
@@ -305,6 +311,80 @@ class ContainerdTest(unittest.TestCase):
     def events_of(self, name):
         out = self.kubectl("get", "events", "-o", "json")
         return [e for e in json.loads(out)["items"] if e["involvedObject"]["name"] == name]
+
+    def test_interactive_exec_with_stdin_and_tty(self):
+        self.create_pod("shell", {"command": ["sleep", "600"]}, grace=1)
+        self.wait_pod("shell", self.running)
+        kubectl = ["kubectl", "--kubeconfig", self.server.kubeconfig, "exec"]
+        # -i: stdin through CRI Exec and containerd's streaming server.
+        r = subprocess.run(kubectl + ["-i", "shell", "--", "sh", "-c", "read l; echo got:$l"],
+                           input="hello\n", capture_output=True, text=True, timeout=60)
+        self.assertEqual((r.returncode, r.stdout), (0, "got:hello\n"), r.stderr)
+        # Without -i the output streams too: the first line arrives while the command runs.
+        p = subprocess.Popen(kubectl + ["shell", "--", "sh", "-c", "echo first; sleep 60"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            ready, _, _ = select.select([p.stdout], [], [], 20)
+            self.assertTrue(ready, "no output while the command runs")
+            self.assertEqual(p.stdout.readline(), b"first\n")
+            self.assertIsNone(p.poll())
+        finally:
+            p.kill()
+            p.communicate()
+        # -i with a failing command: its exit code comes back.
+        r = subprocess.run(kubectl + ["-i", "shell", "--", "sh", "-c", "read l; exit 5"],
+                           input="x\n", capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 5, r.stderr)
+        # -it: a shell on a terminal (kubectl sees a pty and sends resizes).
+        pid, fd = pty.fork()
+        if pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+            os.execvp("kubectl", kubectl + ["-it", "shell", "--", "sh"])
+        try:
+            out = b""
+
+            def read_until(needle, timeout=30):
+                nonlocal out
+                deadline = time.time() + timeout
+                while needle not in out and time.time() < deadline:
+                    ready, _, _ = select.select([fd], [], [], 0.2)
+                    if ready:
+                        try:
+                            out += os.read(fd, 4096)
+                        except OSError:
+                            break
+                return needle in out
+
+            self.assertTrue(read_until(b"# "), out)  # the root prompt
+            os.write(fd, b"echo $((40+2))\n")
+            self.assertTrue(read_until(b"42"), out)
+            # The terminal's size reached the container (resize channel), then a new one.
+            os.write(fd, b"stty size\n")
+            self.assertTrue(read_until(b"33 101"), out)
+            fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 44, 120, 0, 0))
+            deadline = time.time() + 20
+            while b"44 120" not in out and time.time() < deadline:
+                os.write(fd, b"stty size\n")
+                read_until(b"44 120", timeout=1)
+            self.assertIn(b"44 120", out)
+            os.write(fd, b"exit\n")
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                done, status = os.waitpid(pid, os.WNOHANG)
+                if done:
+                    break
+                read_until(b"\0", timeout=0.2)  # keep the pty drained
+            else:
+                self.fail(f"kubectl exec -it did not end after exit: {out!r}")
+            pid = None
+            self.assertTrue(os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, (status, out))
+        finally:
+            if pid:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            os.close(fd)
+        self.kubectl("delete", "pod", "shell", "--wait=false")
+        self.wait_gone("shell")
 
     def test_liveness_exec_probe_restarts_the_container(self):
         self.create_pod("live", {"command": ["sh", "-c",

@@ -112,6 +112,13 @@ sdk::Result<sdk::ExecSyncResult> RecordingRuntime::ExecSync(const std::string& c
   return SampleExecSyncResult();
 }
 
+sdk::Result<std::string> RecordingRuntime::Exec(const sdk::ExecRequest& r) noexcept {
+  SKIFF_ENTER("Exec");
+  exec_request = r;
+  if (!streams) return RuntimeService::Exec(r);
+  return std::string("http://127.0.0.1:10010/exec/token-1");
+}
+
 sdk::Result<std::string> RecordingRuntime::PullImage(const sdk::ImageSpec& i,
                                                      const sdk::AuthConfig& a,
                                                      const sdk::PodSandboxConfig& s) noexcept {

@@ -58,6 +58,8 @@ class RecordingRuntime final : public sdk::RuntimeService, public Recorder {
   sdk::AuthConfig auth;
   sdk::ImageFilter image_filter;
   bool image_known = true;  // ImageStatus answers "no such image" when false
+  sdk::ExecRequest exec_request;
+  bool streams = true;  // Exec keeps the SDK default (Unimplemented) when false
 
   sdk::Result<sdk::VersionInfo> Version(const std::string& api_version) noexcept override;
   sdk::Result<sdk::RuntimeStatus> GetStatus() noexcept override;
@@ -83,6 +85,7 @@ class RecordingRuntime final : public sdk::RuntimeService, public Recorder {
   sdk::Result<sdk::ExecSyncResult> ExecSync(const std::string& container_id,
                                             const std::vector<std::string>& cmd,
                                             std::chrono::seconds timeout) noexcept override;
+  sdk::Result<std::string> Exec(const sdk::ExecRequest& request) noexcept override;
   sdk::Result<std::string> PullImage(const sdk::ImageSpec& image, const sdk::AuthConfig& auth,
                                      const sdk::PodSandboxConfig& sandbox_config) noexcept override;
   sdk::Result<std::optional<sdk::Image>> ImageStatus(const sdk::ImageSpec& image) noexcept override;

@@ -133,6 +133,28 @@ TEST_F(RuntimeRoundTrip, ExecSync) {
   EXPECT_EQ(*r, SampleExecSyncResult());
 }
 
+TEST_F(RuntimeRoundTrip, Exec) {
+  sdk::ExecRequest req{"container-1", {"sh"}, true, true, true, false};
+  auto url = client_->Exec(req);
+  SKIFF_ASSERT_OK(url);
+  EXPECT_EQ(*url, "http://127.0.0.1:10010/exec/token-1");
+  EXPECT_EQ(plugin_->exec_request.container_id, "container-1");
+  EXPECT_EQ(plugin_->exec_request.cmd, std::vector<std::string>{"sh"});
+  EXPECT_TRUE(plugin_->exec_request.tty);
+  EXPECT_TRUE(plugin_->exec_request.stdin);
+  EXPECT_TRUE(plugin_->exec_request.stdout);
+  EXPECT_FALSE(plugin_->exec_request.stderr);
+}
+
+TEST_F(RuntimeRoundTrip, ExecWithoutAStreamingServerIsUnimplemented) {
+  plugin_->streams = false;
+  auto url = client_->Exec({"container-1", {"sh"}, false, true, true, true});
+  ASSERT_FALSE(url.ok());
+  EXPECT_EQ(url.status().code(), sdk::StatusCode::kUnimplemented);
+  EXPECT_NE(url.status().message().find("interactive exec"), std::string_view::npos)
+      << url.status().ToString();
+}
+
 TEST_F(RuntimeRoundTrip, PullImage) {
   sdk::ImageSpec spec{"docker.io/library/nginx:1.25", {{"arch", "amd64"}}};
   auto ref = client_->PullImage(spec, SampleAuthConfig(), SamplePodSandboxConfig());

@@ -16,7 +16,7 @@
 namespace skiff::sdk {
 
 // Bumped whenever an interface or a struct that crosses it changes layout.
-inline constexpr int kAbiVersion = 1;
+inline constexpr int kAbiVersion = 2;  // 2: RuntimeService::Exec
 
 inline constexpr char kRuntimeKind[] = "skiff.runtime.v1";
 inline constexpr char kNetworkKind[] = "skiff.network.v1";

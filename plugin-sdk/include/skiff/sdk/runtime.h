@@ -49,6 +49,14 @@ class RuntimeService {
   virtual Result<ExecSyncResult> ExecSync(const std::string& container_id,
                                           const std::vector<std::string>& cmd,
                                           std::chrono::seconds timeout) noexcept = 0;
+  // Prepares an interactive session (stdin, tty) and returns the URL of the runtime's own
+  // streaming server where the caller attaches to it (CRI Exec; WebSocket channel protocol).
+  // Runtimes without a streaming server keep this default: Unimplemented.
+  virtual Result<std::string> Exec(const ExecRequest& request) noexcept {
+    (void)request;
+    return Status::Unimplemented(
+        "this runtime has no streaming server: interactive exec (stdin/tty) is not supported");
+  }
 
   // Returns the image_ref (the image id) of the pulled image.
   virtual Result<std::string> PullImage(const ImageSpec& image, const AuthConfig& auth,

@@ -234,6 +234,16 @@ struct ExecSyncResult {
   int32_t exit_code = 0;
 };
 
+// An interactive exec session (CRI ExecRequest): which streams the caller will attach.
+struct ExecRequest {
+  std::string container_id;
+  std::vector<std::string> cmd;
+  bool tty = false;
+  bool stdin = false;
+  bool stdout = true;
+  bool stderr = true;
+};
+
 // ---- Images ----
 
 struct AuthConfig {
