@@ -147,6 +147,7 @@ void PodWorker::Sync() {
     pod = pod_;
   }
   retry_scheduled_ = false;
+  trace_.Mark("queue");
   if (!pod || !api::GetString(*pod, "metadata.deletionTimestamp").empty()) {
     if (!TearDown(pod)) return RetryLater("teardown");
     if (pod) {
@@ -171,6 +172,7 @@ void PodWorker::Sync() {
 bool PodWorker::EnsureVolumes(const client::Object& pod) {
   if (volumes_ready_ || !node_.volumes) return true;
   auto paths = node_.volumes->Setup(pod);
+  trace_.Mark("volumes");
   if (!paths.ok()) {
     std::string msg = "MountVolume.SetUp failed for " + paths.status().message();
     for (const auto& key : {"spec.initContainers", "spec.containers"}) {
@@ -203,6 +205,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
     sdk::PodSandboxFilter filter;
     filter.label_selector[kPodUidLabel] = uid_;
     auto list = rt.ListPodSandbox(filter);
+    trace_.Mark("list_sandbox");
     if (list.ok()) {
       for (const auto& sb : *list) {
         if (sb.state == sdk::PodSandboxState::kReady) {
@@ -216,6 +219,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   }
   if (!sandbox_id_.empty()) {
     auto st = rt.GetPodSandboxStatus(sandbox_id_);
+    trace_.Mark("sandbox_status");
     if (st.ok() && st->state == sdk::PodSandboxState::kReady) {
       if (!st->network.ip.empty()) pod_ip_ = st->network.ip;
       return true;
@@ -235,6 +239,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   sandbox_config_ = BuildSandboxConfig(pod, log_dir, sandbox_attempt_);
   if (!log_dir.empty()) std::filesystem::create_directories(log_dir);
   auto id = rt.RunPodSandbox(sandbox_config_, "");
+  trace_.Mark("run_sandbox");
   if (!id.ok()) {
     std::string msg = "Failed to create pod sandbox: " + id.status().ToString();
     for (auto& [name, w] : waiting_) w = {"ContainerCreating", msg};
@@ -244,6 +249,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   }
   sandbox_id_ = *id;
   auto st = rt.GetPodSandboxStatus(sandbox_id_);
+  trace_.Mark("sandbox_status");
   if (st.ok() && !st->network.ip.empty()) pod_ip_ = st->network.ip;
   return true;
 }
@@ -302,6 +308,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   bool need_pull = policy == "Always" && !pulled_.count(image);
   if (policy == "IfNotPresent" || policy == "Never") {
     auto present = rt.ImageStatus(image_spec);
+    trace_.Mark("image_status");
     bool have = present.ok() && present->has_value();
     if (!have && policy == "Never") {
       waiting_[name] = {"ErrImageNeverPull", "Container image \"" + image +
@@ -319,6 +326,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     node_.events.Record(pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
     auto t0 = Clock::now();
     auto ref = rt.PullImage(image_spec, {}, sandbox_config_);
+    trace_.Mark("pull");
     if (!ref.ok()) {
       waiting_[name] = {"ErrImagePull",
                         "Failed to pull image \"" + image + "\": " + ref.status().ToString()};
@@ -342,6 +350,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   in.node_name = node_.config.node_name;
   in.attempt = attempt;
   auto config = BuildContainerConfig(in, node_.client);
+  trace_.Mark("config");
   if (!config.ok()) {
     waiting_[name] = {"CreateContainerConfigError", config.status().message()};
     Warn(pod, "Failed", "Error: " + config.status().message());
@@ -351,6 +360,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   // Hollow nodes keep no logs: a relative log path would land in the working directory.
   if (node_.log_root.empty()) config->log_path.clear();
   auto id = rt.CreateContainer(sandbox_id_, *config, sandbox_config_);
+  trace_.Mark("create");
   if (!id.ok()) {
     waiting_[name] = {"CreateContainerError", id.status().ToString()};
     Warn(pod, "Failed", "Error: " + id.status().ToString());
@@ -358,7 +368,9 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     return false;
   }
   node_.events.Record(pod, "Normal", "Created", "Created container " + name);
-  if (sdk::Status s = rt.StartContainer(*id); !s.ok()) {
+  sdk::Status s = rt.StartContainer(*id);
+  trace_.Mark("start");
+  if (!s.ok()) {
     waiting_[name] = {"RunContainerError", s.ToString()};
     Warn(pod, "Failed", "Error: " + s.ToString());
     RetryLater("start:" + name);
@@ -467,6 +479,7 @@ void PodWorker::SyncRunning(const client::Object& pod) {
 
   sdk::Status list_error;
   auto running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+  trace_.Mark("list_containers");
   if (!list_error.ok()) {
     Warn(pod, "FailedSync", "listing containers: " + list_error.ToString());
     RetryLater("list");
@@ -537,6 +550,7 @@ void PodWorker::SyncRunning(const client::Object& pod) {
   }
   if (started_any) {
     running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    trace_.Mark("status_read");
     for (auto* list : {&obs.init_containers, &obs.containers}) {
       for (auto& oc : *list) {
         if (!oc.current) fill_current(oc);
@@ -678,9 +692,11 @@ void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs
       (old == nullptr || ready_of(*old) == ready_of(status))) {
     return;
   }
+  trace_.Mark("build_status");
   auto r = node_.client.Patch(PodKind(), api::GetString(pod, "metadata.namespace"),
                               api::GetString(pod, "metadata.name"), client::PatchType::kMerge,
                               json::object{{"status", status}}, /*status=*/true);
+  trace_.Mark("patch");
   if (!r.ok()) {
     if (r.error().code != 404) {
       spdlog::warn("pod {}: status update failed: {}", Name(pod), r.error().message);
@@ -688,6 +704,7 @@ void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs
     }
     return;
   }
+  if (trace_.active()) trace_.Finish(Name(pod), phase);
   last_status_ = std::move(status);
   if (phase == "Succeeded" || phase == "Failed") {
     terminal_ = true;

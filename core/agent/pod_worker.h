@@ -26,6 +26,7 @@
 #include "core/agent/agent_config.h"
 #include "core/agent/event_recorder.h"
 #include "core/agent/executor.h"
+#include "core/agent/pod_start_trace.h"
 #include "core/agent/pod_status_builder.h"
 #include "core/agent/pod_volumes.h"
 #include "core/agent/prober.h"
@@ -118,6 +119,7 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   };
   std::map<std::string, ContainerProbes> probes_;  // by container name
   std::optional<std::chrono::steady_clock::time_point> probe_wakeup_;
+  PodStartTrace trace_;  // until the first status write
 };
 
 }  // namespace skiff::agent
