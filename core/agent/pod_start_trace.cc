@@ -22,9 +22,7 @@ void PodStartTrace::MarkSlow(const char* step) {
 void PodStartTrace::Finish(std::string_view pod, std::string_view phase) {
   if (!active_) return;
   active_ = false;
-  auto us = [](auto d) {
-    return std::chrono::duration_cast<std::chrono::microseconds>(d).count();
-  };
+  auto us = [](auto d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); };
   int64_t start = us(wall_start_.time_since_epoch());
   std::string line = fmt::format("event={}.{:06d} phase={}", start / 1000000, start % 1000000,
                                  phase.empty() ? "-" : phase);

@@ -74,9 +74,10 @@ std::chrono::seconds GracePeriod(const std::optional<client::Object>& pod) {
 
 }  // namespace
 
-PodWorker::PodWorker(NodeServices& node, std::string uid)
+PodWorker::PodWorker(NodeServices& node, std::string uid, bool new_pod)
     : node_(node),
       uid_(std::move(uid)),
+      may_have_sandbox_(!new_pod),
       backoff_(node.config.backoff_initial, node.config.backoff_max),
       retry_(std::chrono::milliseconds(500), std::chrono::seconds(30), std::chrono::hours(24)) {}
 
@@ -200,7 +201,8 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
                 std::string(api::GetString(pod, "metadata.name")) + "_" + uid_))
                   .string();
   }
-  if (sandbox_id_.empty()) {
+  sandbox_created_ = false;
+  if (sandbox_id_.empty() && may_have_sandbox_) {
     // Adoption after an agent restart: the runtime still runs this pod's sandbox.
     sdk::PodSandboxFilter filter;
     filter.label_selector[kPodUidLabel] = uid_;
@@ -241,6 +243,8 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   auto id = rt.RunPodSandbox(sandbox_config_, "");
   trace_.Mark("run_sandbox");
   if (!id.ok()) {
+    // The runtime may have made it all the same (a deadline that expired on our side).
+    may_have_sandbox_ = true;
     std::string msg = "Failed to create pod sandbox: " + id.status().ToString();
     for (auto& [name, w] : waiting_) w = {"ContainerCreating", msg};
     Warn(pod, "FailedCreatePodSandBox", msg);
@@ -248,6 +252,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
     return false;
   }
   sandbox_id_ = *id;
+  sandbox_created_ = true;
   auto st = rt.GetPodSandboxStatus(sandbox_id_);
   trace_.Mark("sandbox_status");
   if (st.ok() && !st->network.ip.empty()) pod_ip_ = st->network.ip;
@@ -306,10 +311,12 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
                                                                                 : "IfNotPresent";
   sdk::ImageSpec image_spec{image, {}};
   bool need_pull = policy == "Always" && !pulled_.count(image);
-  if (policy == "IfNotPresent" || policy == "Never") {
+  bool known_present = node_.images && node_.images->Has(image, Clock::now());
+  if ((policy == "IfNotPresent" || policy == "Never") && !known_present) {
     auto present = rt.ImageStatus(image_spec);
     trace_.Mark("image_status");
     bool have = present.ok() && present->has_value();
+    if (have && node_.images) node_.images->Add(image, Clock::now());
     if (!have && policy == "Never") {
       waiting_[name] = {"ErrImageNeverPull", "Container image \"" + image +
                                                  "\" is not present with pull policy of Never"};
@@ -336,6 +343,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     }
     retry_.Forget("pull:" + name);
     pulled_.insert(image);
+    if (node_.images) node_.images->Add(image, Clock::now());
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
     node_.events.Record(
         pod, "Normal", "Pulled",
@@ -362,6 +370,8 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   auto id = rt.CreateContainer(sandbox_id_, *config, sandbox_config_);
   trace_.Mark("create");
   if (!id.ok()) {
+    // Perhaps the image went away since it was seen: the retry asks the runtime again.
+    if (node_.images) node_.images->Forget(image);
     waiting_[name] = {"CreateContainerError", id.status().ToString()};
     Warn(pod, "Failed", "Error: " + id.status().ToString());
     RetryLater("create:" + name);
@@ -376,8 +386,9 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     RetryLater("start:" + name);
     return false;
   }
-  node_.events.Record(pod, "Normal", "Started", "Started container " + name);
+  started_events_.push_back("Started container " + name);
   waiting_.erase(name);
+  started_[name] = *id;
   return true;
 }
 
@@ -469,6 +480,10 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     fill(obs.containers);
     obs.pod_ip = pod_ip_;
     WriteStatus(pod, obs);
+    for (const auto& message : started_events_) {
+      node_.events.Record(pod, "Normal", "Started", message);
+    }
+    started_events_.clear();
   };
 
   if (!EnsureVolumes(pod) || !EnsureSandbox(pod) || !EnsureNetwork(pod)) return finish();
@@ -478,8 +493,13 @@ void PodWorker::SyncRunning(const client::Object& pod) {
   last_warning_.clear();
 
   sdk::Status list_error;
-  auto running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
-  trace_.Mark("list_containers");
+  std::map<std::string, std::vector<sdk::ContainerStatus>> running;
+  // A sandbox made by this sync holds no containers yet.
+  if (!sandbox_created_) {
+    running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    trace_.Mark("list_containers");
+  }
+  started_.clear();
   if (!list_error.ok()) {
     Warn(pod, "FailedSync", "listing containers: " + list_error.ToString());
     RetryLater("list");
@@ -549,7 +569,16 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     }
   }
   if (started_any) {
-    running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    if (running.empty()) {
+      // The sandbox held nothing before this sync, so the containers it started are all there
+      // is: read those, without listing.
+      for (const auto& [name, id] : started_) {
+        auto st = rt.GetContainerStatus(id);
+        if (st.ok()) running[name].push_back(std::move(st).value());
+      }
+    } else {
+      running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    }
     trace_.Mark("status_read");
     for (auto* list : {&obs.init_containers, &obs.containers}) {
       for (auto& oc : *list) {
