@@ -386,7 +386,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     RetryLater("start:" + name);
     return false;
   }
-  started_events_.push_back("Started container " + name);
+  node_.events.Record(pod, "Normal", "Started", "Started container " + name);
   waiting_.erase(name);
   started_[name] = *id;
   return true;
@@ -480,10 +480,6 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     fill(obs.containers);
     obs.pod_ip = pod_ip_;
     WriteStatus(pod, obs);
-    for (const auto& message : started_events_) {
-      node_.events.Record(pod, "Normal", "Started", message);
-    }
-    started_events_.clear();
   };
 
   if (!EnsureVolumes(pod) || !EnsureSandbox(pod) || !EnsureNetwork(pod)) return finish();

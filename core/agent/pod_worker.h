@@ -116,9 +116,6 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   std::set<std::string> exits_seen_;  // container ids whose exit was counted for back-off
   std::set<std::string> pulled_;
   std::map<std::string, std::string> started_;  // container name -> id, started by this sync
-  // "Started" events of this sync, recorded after its status write: the event's own write
-  // would otherwise compete with the status write that makes the pod Running.
-  std::vector<std::string> started_events_;
   RestartBackoff backoff_;
   RestartBackoff retry_;  // for failed plugin calls, keyed by step
   boost::json::object last_status_;
