@@ -232,6 +232,7 @@ def main():
         results = {}
         modes = ["sequential", "burst"] if a.mode == "both" else [a.mode]
         for mode in modes:
+            load_start = os.getloadavg()[0]
             created = {}
             names = [f"{mode[:3]}-{i}" for i in range(a.pods)]
             if mode == "sequential":
@@ -257,6 +258,8 @@ def main():
                 "skiff_share_p50_ms": percentile(share, 50) * 1000,
                 "skiff_share_p99_ms": percentile(share, 99) * 1000,
                 "wall_s": max(running_at[n] for n in names) - min(created.values()),
+                # The machine's 1-minute load average when the mode started and ended.
+                "load_start_end": [load_start, os.getloadavg()[0]],
                 "steps_p50_p99_ms": breakdown(names, created, running_at,
                                               agent_start_traces(agent.log_path), cri_calls),
             }
