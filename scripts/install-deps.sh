@@ -6,7 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libssl-dev openssl
   libspdlog-dev libfmt-dev libyaml-cpp-dev libcli11-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libgoogle-perftools-dev
   python3-kubernetes etcd-server etcd-client
   iproute2 containernetworking-plugins wrk curl
   containerd runc busybox-static

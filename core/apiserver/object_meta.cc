@@ -1,7 +1,6 @@
 #include "core/apiserver/object_meta.h"
 
 #include <cstdio>
-#include <ctime>
 #include <random>
 
 namespace skiff::apiserver {
@@ -25,17 +24,6 @@ std::string NewUid() {
                 static_cast<unsigned long long>(lo & 0xffffffffffffULL));
   return buf;
 }
-
-std::string FormatTime(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::string NowRfc3339() { return FormatTime(std::chrono::system_clock::now()); }
 
 std::string GenerateNameSuffix() {
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/api/api_time.h"
 #include "core/api/defaults.h"
 #include "core/api/json_fields.h"
 #include "core/api/patch.h"
@@ -253,7 +254,7 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     meta.erase("deletionGracePeriodSeconds");
     meta.erase("selfLink");
     meta["uid"] = NewUid();
-    meta["creationTimestamp"] = NowRfc3339();
+    meta["creationTimestamp"] = api::NowApiTime();
     if (UsesGeneration(kind)) meta["generation"] = 1;
   }
   ResetStatusForCreate(kind, obj);
@@ -591,7 +592,7 @@ ApiResult<Object> ObjectRegistry::Delete(const Kind& kind, std::string_view ns,
     }
     if (!api::GetString(meta, "deletionTimestamp").empty()) return obj;  // already being deleted
     auto now = std::chrono::system_clock::now();
-    meta["deletionTimestamp"] = FormatTime(now + std::chrono::seconds(graceful ? grace : 0));
+    meta["deletionTimestamp"] = api::ApiTime(now + std::chrono::seconds(graceful ? grace : 0));
     meta["deletionGracePeriodSeconds"] = graceful ? grace : 0;
     if (kind.kind == "Namespace") {
       json::value& st = obj["status"];

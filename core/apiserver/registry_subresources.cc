@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <boost/json/parse.hpp>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 #include "core/api/patch.h"
 #include "core/apiserver/object_codec.h"
-#include "core/apiserver/object_meta.h"
 #include "core/apiserver/registry.h"
 
 namespace skiff::apiserver {
@@ -125,7 +125,7 @@ ApiResult<Object> ObjectRegistry::Bind(std::string_view ns, std::string_view nam
     arr.push_back(json::object{{"type", "PodScheduled"},
                                {"status", "True"},
                                {"lastProbeTime", nullptr},
-                               {"lastTransitionTime", NowRfc3339()}});
+                               {"lastTransitionTime", api::NowApiTime()}});
     if (options.dry_run) return pod;
     auto rev = store_.Update(key, EncodeObject(pod), kv->mod_revision);
     if (rev.ok()) {

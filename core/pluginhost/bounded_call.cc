@@ -1,15 +1,19 @@
 #include "core/pluginhost/bounded_call.h"
 
-#include <deque>
+#include <algorithm>
+#include <memory>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 namespace skiff::pluginhost {
 namespace {
 
-// The threads plugin calls run on, shared by every plugin of the process. It grows by one
-// thread whenever a call finds no idle one (so stuck calls never starve the others) and a
-// thread idle for kIdleExit ends, so a quiet agent keeps none and a busy one reuses them.
+// The threads plugin calls run on, shared by every plugin of the process. A call is handed to
+// an idle thread directly (its own mutex and condition variable, so a hand-off wakes exactly
+// that thread and contends with no one); when none is idle a new thread starts (so stuck calls
+// never starve the others). Idle threads are a stack: the most recently used runs next, and one
+// idle for kIdleExit ends, so a quiet agent keeps none and a busy one reuses them.
 class CallThreads {
  public:
   // Never destroyed: detached threads may still use it while the process exits.
@@ -19,45 +23,73 @@ class CallThreads {
   }
 
   bool Run(std::function<void()> task) {
-    std::lock_guard lock(mu_);
-    queue_.push_back(std::move(task));
-    // Each queued task is taken by one idle thread; start one when there are too few.
-    if (idle_ >= static_cast<int>(queue_.size())) {
-      cv_.notify_one();
+    Worker* idle = nullptr;
+    {
+      std::lock_guard lock(mu_);
+      if (!idle_.empty()) {
+        idle = idle_.back();
+        idle_.pop_back();
+      }
+    }
+    if (idle) {
+      {
+        std::lock_guard lock(idle->mu);
+        idle->task = std::move(task);
+      }
+      idle->cv.notify_one();
       return true;
     }
+    auto worker = std::make_unique<Worker>();
+    worker->task = std::move(task);
     try {
-      std::thread([this] { Work(); }).detach();
+      std::thread([this, w = worker.get()] { Work(w); }).detach();
     } catch (const std::system_error&) {
-      queue_.pop_back();
       return false;
     }
+    worker.release();  // owned by its thread from now on
     return true;
   }
 
  private:
   static constexpr std::chrono::seconds kIdleExit{10};
 
-  void Work() {
-    std::unique_lock lock(mu_);
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::function<void()> task;  // set by Run while the worker is off the idle stack
+  };
+
+  void Work(Worker* w) {
+    std::unique_ptr<Worker> owned(w);
+    std::unique_lock lock(w->mu);
     for (;;) {
-      ++idle_;
-      bool got = cv_.wait_for(lock, kIdleExit, [&] { return !queue_.empty(); });
-      --idle_;
-      if (!got) return;
-      std::function<void()> task = std::move(queue_.front());
-      queue_.pop_front();
+      std::function<void()> task = std::move(w->task);
+      w->task = nullptr;
       lock.unlock();
       task();
       task = nullptr;  // drop what it owns before waiting for the next one
+      {
+        std::lock_guard idle_lock(mu_);
+        idle_.push_back(w);
+      }
       lock.lock();
+      if (w->cv.wait_for(lock, kIdleExit, [&] { return w->task != nullptr; })) continue;
+      lock.unlock();
+      {
+        std::lock_guard idle_lock(mu_);
+        if (auto it = std::find(idle_.begin(), idle_.end(), w); it != idle_.end()) {
+          idle_.erase(it);
+          return;  // nobody took this thread: it ends
+        }
+      }
+      // Run took this thread off the stack just as it timed out; its task is on the way.
+      lock.lock();
+      w->cv.wait(lock, [&] { return w->task != nullptr; });
     }
   }
 
   std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;
-  int idle_ = 0;
+  std::vector<Worker*> idle_;
 };
 
 }  // namespace

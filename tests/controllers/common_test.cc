@@ -6,6 +6,7 @@
 #include <atomic>
 #include <set>
 
+#include "core/api/api_time.h"
 #include "core/controllers/common/claim.h"
 #include "core/controllers/common/controller_workers.h"
 #include "core/controllers/common/expectations.h"
@@ -125,13 +126,12 @@ TEST(OwnerRefsTest, AdoptAndReleaseThroughTheApi) {
 
 TEST(PodStatusTest, ReadyAndAvailable) {
   auto now = std::chrono::system_clock::now();
-  client::Object pod{
-      {"status",
-       {{"phase", "Running"},
-        {"conditions",
-         json::array{json::object{{"type", "Ready"},
-                                  {"status", "True"},
-                                  {"lastTransitionTime", apiserver::FormatTime(now - 10s)}}}}}}};
+  client::Object pod{{"status",
+                      {{"phase", "Running"},
+                       {"conditions", json::array{json::object{
+                                          {"type", "Ready"},
+                                          {"status", "True"},
+                                          {"lastTransitionTime", api::ApiTime(now - 10s)}}}}}}};
   EXPECT_TRUE(IsPodActive(pod));
   EXPECT_TRUE(IsPodReady(pod));
   EXPECT_TRUE(IsPodAvailable(pod, 0, now));

@@ -11,8 +11,8 @@
 #include <memory>
 #include <thread>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
-#include "core/apiserver/object_meta.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
 #include "core/store/memory_store.h"
@@ -67,7 +67,7 @@ class TestCluster {
   // Marks a pod Running and Ready (as a node agent would), Ready since `since`.
   void MakeReady(const client::Object& pod,
                  std::chrono::system_clock::time_point since = std::chrono::system_clock::now()) {
-    std::string t = apiserver::FormatTime(since);
+    std::string t = api::ApiTime(since);
     json::value patch{
         {"status",
          {{"phase", "Running"},
@@ -80,12 +80,12 @@ class TestCluster {
 
   // MakeReady for a pod that may be gone meanwhile.
   bool TryMakeReady(const client::Object& pod) {
-    json::value patch{{"status",
-                       {{"phase", "Running"},
-                        {"conditions", json::array{json::object{
-                                           {"type", "Ready"},
-                                           {"status", "True"},
-                                           {"lastTransitionTime", apiserver::NowRfc3339()}}}}}}};
+    json::value patch{
+        {"status",
+         {{"phase", "Running"},
+          {"conditions", json::array{json::object{{"type", "Ready"},
+                                                  {"status", "True"},
+                                                  {"lastTransitionTime", api::NowApiTime()}}}}}}};
     return client_
         ->Patch(KindOf("", "pods"), "default", api::GetString(pod, "metadata.name"),
                 client::PatchType::kMerge, patch, true)

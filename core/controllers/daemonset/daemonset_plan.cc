@@ -25,6 +25,21 @@ int64_t MaxUnavailable(const json::object& ds, int64_t total) {
   return v ? std::max<int64_t>(ScaledValue(v, total, true), 1) : 1;
 }
 
+// maxSurge against total (a percentage rounds up, as Kubernetes does for DaemonSets); default 0.
+int64_t MaxSurge(const json::object& ds, int64_t total) {
+  const json::value* v = api::FindPath(ds, "spec.updateStrategy.rollingUpdate.maxSurge");
+  return v ? std::max<int64_t>(ScaledValue(v, total, true), 0) : 0;
+}
+
+// The pods kept on one node that should run the daemon: at most one with the current template
+// (`updated`) and, during a rolling update, one with an older one (`old`); without maxSurge
+// only one of the two is set.
+struct NodePods {
+  std::string node;
+  const json::object* updated = nullptr;
+  const json::object* old = nullptr;
+};
+
 }  // namespace
 
 std::string DaemonSetHash(const json::object& ds) {
@@ -41,13 +56,16 @@ DaemonSetPlan PlanDaemonSet(const api::Kind& ds_kind, const json::object& ds,
   const int64_t min_ready = api::GetInt(ds, "spec.minReadySeconds").value_or(0);
   const bool rolling = api::GetString(ds, "spec.updateStrategy.type") != "OnDelete";
 
+  // Any non-zero maxSurge (e.g. "10%" of one node) makes the update surge.
+  const bool surge = rolling && MaxSurge(ds, 1) > 0;
+
   std::map<std::string, std::vector<const json::object*>, std::less<>> by_node;
   for (const auto& pod : pods) by_node[DaemonPodNodeName(pod)].push_back(&pod);
 
   int64_t desired = 0, scheduled = 0, misscheduled = 0, ready = 0, available = 0, updated = 0;
   bool waiting_for_available = false;
-  // Nodes that should run the pod, with their one live pod (or null).
-  std::vector<std::pair<std::string, const json::object*>> running;
+  // Nodes that should run the pod, with the pods kept there.
+  std::vector<NodePods> running;
   for (const auto& node : nodes) {
     std::string name(api::GetString(node, "metadata.name"));
     DaemonPlacement place = PlaceDaemon(ds, node);
@@ -82,28 +100,37 @@ DaemonSetPlan PlanDaemonSet(const api::Kind& ds_kind, const json::object& ds,
       return api::GetString(*a, "metadata.creationTimestamp") <
              api::GetString(*b, "metadata.creationTimestamp");
     });
-    for (std::size_t i = 1; i < live.size(); ++i) plan.pods_to_delete.push_back(*live[i]);
+    // One pod per node; while surging, the oldest updated pod and the oldest old one.
+    NodePods kept{name};
+    for (const json::object* p : live) {
+      const json::object*& slot = Hash(*p) == hash ? kept.updated : kept.old;
+      if (!slot && (surge || (!kept.updated && !kept.old))) {
+        slot = p;
+      } else {
+        plan.pods_to_delete.push_back(*p);
+      }
+    }
     if (!place.should_run) {
       if (!live.empty()) ++misscheduled;
       continue;
     }
-    if (live.empty()) {
+    if (!kept.updated && !kept.old) {
       if (!terminating) plan.pods_to_create.push_back(NewDaemonPod(ds_kind, ds, name, hash));
-      running.emplace_back(name, nullptr);
+      running.push_back(kept);
       continue;
     }
-    const json::object& pod = *live[0];
     ++scheduled;
-    if (IsPodReady(pod)) {
-      ++ready;
-      if (IsPodAvailable(pod, min_ready, now)) {
-        ++available;
-      } else {
-        waiting_for_available = true;
-      }
+    if (kept.updated) ++updated;
+    bool node_ready = false, node_available = false;
+    for (const json::object* p : {kept.updated, kept.old}) {
+      if (!p || !IsPodReady(*p)) continue;
+      node_ready = true;
+      if (IsPodAvailable(*p, min_ready, now)) node_available = true;
     }
-    if (Hash(pod) == hash) ++updated;
-    running.emplace_back(name, &pod);
+    if (node_ready) ++ready;
+    if (node_available) ++available;
+    if (node_ready && !node_available) waiting_for_available = true;
+    running.push_back(kept);
   }
   // Pods for nodes that are gone.
   for (const auto& [node, on_node] : by_node) {
@@ -112,23 +139,44 @@ DaemonSetPlan PlanDaemonSet(const api::Kind& ds_kind, const json::object& ds,
     }
   }
 
-  if (rolling) {
+  if (surge) {
+    const int64_t max_surge = MaxSurge(ds, desired);
+    // Surge: an updated pod starts beside the old one (at most maxSurge nodes at a time, or at
+    // once where the old pod is unavailable anyway); the old pod goes when the new one is
+    // available.
+    int64_t surging = 0;
+    for (const NodePods& n : running) {
+      if (n.old && n.updated && !IsPodAvailable(*n.updated, min_ready, now)) ++surging;
+    }
+    for (const NodePods& n : running) {
+      if (!n.old) continue;
+      if (n.updated) {
+        if (IsPodAvailable(*n.updated, min_ready, now)) plan.pods_to_delete.push_back(*n.old);
+      } else if (!IsPodAvailable(*n.old, min_ready, now)) {
+        plan.pods_to_create.push_back(NewDaemonPod(ds_kind, ds, n.node, hash));  // down anyway
+      } else if (surging < max_surge) {
+        ++surging;
+        plan.pods_to_create.push_back(NewDaemonPod(ds_kind, ds, n.node, hash));
+      }
+    }
+  } else if (rolling) {
     const int64_t budget = MaxUnavailable(ds, desired);
     int64_t unavailable = 0;
-    for (const auto& [node, pod] : running) {
+    for (const NodePods& n : running) {
+      const json::object* pod = n.updated ? n.updated : n.old;
       if (!pod || !IsPodAvailable(*pod, min_ready, now)) ++unavailable;
     }
     // Old pods that are unavailable anyway go first, then available ones within the budget.
     for (bool want_available : {false, true}) {
-      for (const auto& [node, pod] : running) {
-        if (!pod || Hash(*pod) == hash) continue;
-        bool is_available = IsPodAvailable(*pod, min_ready, now);
+      for (const NodePods& n : running) {
+        if (!n.old) continue;
+        bool is_available = IsPodAvailable(*n.old, min_ready, now);
         if (is_available != want_available) continue;
         if (is_available) {
           if (unavailable >= budget) continue;
           ++unavailable;
         }
-        plan.pods_to_delete.push_back(*pod);
+        plan.pods_to_delete.push_back(*n.old);
       }
     }
   }

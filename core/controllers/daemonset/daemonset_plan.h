@@ -4,8 +4,10 @@
 // pods it owns, the pods to create (one per eligible node that has none), the pods to delete
 // (on nodes that may no longer run them or that are gone, failed ones, duplicates, and old
 // revisions under RollingUpdate within maxUnavailable) and the status to report.
-// A new pod waits while an old one on its node is still terminating. maxSurge is not
-// supported (treated as 0).
+// A new pod waits while an old one on its node is still terminating. With
+// `rollingUpdate.maxSurge` > 0 the update surges instead, as Kubernetes does: on up to maxSurge
+// nodes at a time an updated pod starts beside the old one, which is deleted once the new one is
+// available (maxUnavailable is then not used).
 
 #include <boost/json/object.hpp>
 #include <chrono>

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
+#include "core/api/api_time.h"
 #include "core/api/human_time.h"
 #include "core/api/json_fields.h"
-#include "core/apiserver/object_meta.h"
 #include "core/controllers/common/claim.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/workload_selector.h"
@@ -468,7 +468,7 @@ bool DeploymentController::UpdateStatus(State& s) {
                     ready > old_int("readyReplicas") || available > old_int("availableReplicas") ||
                     (total - updated) < (old_int("replicas") - old_int("updatedReplicas"));
   bool complete = updated == replicas && total == replicas && available == replicas;
-  std::string now = apiserver::NowRfc3339();
+  std::string now = api::NowApiTime();
   std::string rs_name = s.new_rs ? std::string(api::GetString(*s.new_rs, "metadata.name")) : "";
 
   json::array conditions;

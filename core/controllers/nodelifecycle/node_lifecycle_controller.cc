@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
-#include "core/apiserver/object_meta.h"
 
 namespace skiff::controllers {
 namespace json = boost::json;
@@ -181,7 +181,7 @@ void NodeLifecycleController::Tick() {
 
 client::Object NodeLifecycleController::MarkUnknown(const client::Object& node) {
   client::Object updated = node;
-  std::string now = apiserver::NowRfc3339();
+  std::string now = api::NowApiTime();
   json::object& status = api::ChildObject(updated, "status");
   json::value& conditions = status["conditions"];
   if (!conditions.is_array()) conditions = json::array();
@@ -227,7 +227,7 @@ void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
         continue;
       }
       cond["status"] = "False";
-      cond["lastTransitionTime"] = apiserver::NowRfc3339();
+      cond["lastTransitionTime"] = api::NowApiTime();
       changed = true;
     }
     if (!changed) continue;
@@ -260,8 +260,8 @@ client::Object NodeLifecycleController::ReconcileTaints(const client::Object& no
     }
   }
   if (!want.empty() && !present) {
-    taints.push_back(json::object{
-        {"key", want}, {"effect", "NoExecute"}, {"timeAdded", apiserver::NowRfc3339()}});
+    taints.push_back(
+        json::object{{"key", want}, {"effect", "NoExecute"}, {"timeAdded", api::NowApiTime()}});
     changed = true;
   }
   if (!changed) return node;

@@ -3,6 +3,7 @@
 
 #include <atomic>
 
+#include "core/api/api_time.h"
 #include "core/controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "core/controllers/nodelifecycle/taint_eviction.h"
 #include "tests/controllers/cluster/cluster_fixture.h"
@@ -69,7 +70,7 @@ class NodeLifecycleTest : public ClusterFixture {
                                                 {"type", "Ready"},
                                                 {"status", ready},
                                                 {"reason", "KubeletReady"},
-                                                {"lastHeartbeatTime", apiserver::NowRfc3339()},
+                                                {"lastHeartbeatTime", api::NowApiTime()},
                                                 {"lastTransitionTime", "2026-01-01T00:00:00Z"}}}}});
   }
 

@@ -200,6 +200,42 @@ TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
   }));
 }
 
+TEST_F(DaemonSetControllerTest, RollingUpdateWithMaxSurgeStartsTheNewPodBeforeTheOldGoes) {
+  for (const char* n : {"n1", "n2", "n3"}) CreateNode(n);
+  CreateDs();
+  ASSERT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
+  cluster_.MakeAllReady();
+  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }))
+      << Dump();
+  std::string old_hash(
+      api::GetString(cluster_.Pods()[0], "metadata.labels.controller-revision-hash"));
+
+  auto r = cluster_.client().Patch(DsKind(), "default", "logs", client::PatchType::kMerge,
+                                   json::parse(R"({"spec": {
+        "updateStrategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+        "template": {"spec": {"containers": [{"name": "c", "image": "agent:2"}]}}}})"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  auto count = [&](bool updated) {
+    int n = 0;
+    for (const auto& p : cluster_.Pods()) {
+      bool is_new = api::GetString(p, "metadata.labels.controller-revision-hash") != old_hash;
+      if (is_new == updated) ++n;
+    }
+    return n;
+  };
+  for (int step = 1; step <= 3; ++step) {
+    // The updated pod runs beside the old one on its node: all old pods are still there.
+    ASSERT_TRUE(Eventually([&] { return count(true) == step && count(false) == 4 - step; }))
+        << step << Dump();
+    EXPECT_EQ(cluster_.MakeAllReady(), 1);
+  }
+  ASSERT_TRUE(Eventually([&] {
+    json::object ds = Ds();
+    return count(false) == 0 && api::GetInt(ds, "status.updatedNumberScheduled") == 3 &&
+           api::GetInt(ds, "status.numberAvailable") == 3;
+  })) << Dump();
+}
+
 TEST_F(DaemonSetControllerTest, KeepsOneRevisionPerTemplateAndRenumbersOnRollback) {
   testing::AutoReady agent(cluster_);
   CreateNode("n1");

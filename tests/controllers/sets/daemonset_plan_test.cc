@@ -245,6 +245,55 @@ TEST(DaemonSetPlan, RollingUpdateRespectsMaxUnavailable) {
   EXPECT_TRUE(plan.pods_to_delete.empty());
 }
 
+TEST(DaemonSetPlan, RollingUpdateSurgesWithMaxSurge) {
+  json::object old_ds = Ds("agent:1");
+  json::object ds = Ds("agent:2");
+  ds["spec"].as_object()["updateStrategy"].as_object()["rollingUpdate"] =
+      json::object{{"maxSurge", 1}, {"maxUnavailable", 0}};
+  std::vector<json::object> nodes{Node("a"), Node("b"), Node("c")};
+  std::vector<json::object> pods{Pod(old_ds, "a", true), Pod(old_ds, "b", true),
+                                 Pod(old_ds, "c", true)};
+  // One updated pod starts beside an old one; nothing is deleted yet.
+  auto plan = PlanDaemonSet(DsKind(), ds, nodes, pods, kNow);
+  EXPECT_EQ(PodNodes(plan.pods_to_create), Strings{"a"});
+  EXPECT_TRUE(plan.pods_to_delete.empty());
+
+  // While it is not ready, both stay and no other node surges.
+  pods.push_back(Pod(ds, "a", false));
+  plan = PlanDaemonSet(DsKind(), ds, nodes, pods, kNow);
+  EXPECT_TRUE(plan.pods_to_create.empty());
+  EXPECT_TRUE(plan.pods_to_delete.empty());
+  EXPECT_EQ(plan.status.at("currentNumberScheduled"), 3);
+  EXPECT_EQ(plan.status.at("updatedNumberScheduled"), 1);
+  EXPECT_EQ(plan.status.at("numberAvailable"), 3);
+
+  // Once it is available the old pod on its node goes and the next node surges.
+  pods[3] = Pod(ds, "a", true);
+  plan = PlanDaemonSet(DsKind(), ds, nodes, pods, kNow);
+  ASSERT_EQ(plan.pods_to_delete.size(), 1u);
+  EXPECT_EQ(plan.pods_to_delete[0].at("metadata").at("uid"), pods[0].at("metadata").at("uid"));
+  EXPECT_EQ(PodNodes(plan.pods_to_create), Strings{"b"});
+
+  // An old pod that is down anyway is replaced at once, beyond the surge budget.
+  pods[2] = Pod(old_ds, "c", false);
+  pods.push_back(Pod(ds, "b", false));
+  plan = PlanDaemonSet(DsKind(), ds, nodes, pods, kNow);
+  EXPECT_EQ(PodNodes(plan.pods_to_create), Strings{"c"});
+
+  // A second updated pod on a node is a duplicate; an old and an updated one are not.
+  pods.push_back(Pod(ds, "b", false));
+  pods[4]["metadata"].as_object()["creationTimestamp"] = "2026-01-01T00:00:00Z";
+  pods[5]["metadata"].as_object()["creationTimestamp"] = "2026-01-01T00:00:01Z";
+  plan = PlanDaemonSet(DsKind(), ds, nodes, pods, kNow);
+  std::set<std::string> deleted;
+  for (const auto& p : plan.pods_to_delete) {
+    deleted.insert(std::string(api::GetString(p, "metadata.uid")));
+  }
+  // a's old pod (its updated one is available) and b's younger updated duplicate.
+  EXPECT_EQ(deleted, (std::set<std::string>{std::string(api::GetString(pods[0], "metadata.uid")),
+                                            std::string(api::GetString(pods[5], "metadata.uid"))}));
+}
+
 TEST(DaemonSetPlan, WaitsForATerminatingPodBeforeReplacingIt) {
   json::object ds = Ds();
   std::vector<json::object> pods{Pod(ds, "a", true)};
