@@ -42,6 +42,7 @@ struct Agent::Impl {
   std::unique_ptr<client::EventRecorder> own_events;
   EventRecorder events;
   std::unique_ptr<PodVolumes> volumes;
+  PresentImages present_images{std::chrono::seconds(30)};
   std::unique_ptr<NodeServices> services;
   std::unique_ptr<NodeRegistration> registration;
   std::unique_ptr<LeaseHeartbeat> lease;
@@ -54,15 +55,18 @@ struct Agent::Impl {
   mutable std::mutex mu;
   std::map<std::string, std::shared_ptr<PodWorker>> workers;  // by pod uid
   bool synced = false;
+  bool watch_synced = false;  // Start's own pod informer has listed
   bool stopping = false;
   bool heartbeat_running = false;
   std::chrono::steady_clock::time_point last_heartbeat{};  // Heartbeat()'s thread only
 
-  std::shared_ptr<PodWorker> WorkerFor(const std::string& uid) {
+  // `added`: the pod came in an ADDED event. Once our own pod watch has listed, such a pod was
+  // created (or bound here) after this agent started, so no earlier agent ran it.
+  std::shared_ptr<PodWorker> WorkerFor(const std::string& uid, bool added) {
     std::lock_guard lock(mu);
     if (stopping) return nullptr;
     auto& w = workers[uid];
-    if (!w) w = std::make_shared<PodWorker>(*services, uid);
+    if (!w) w = std::make_shared<PodWorker>(*services, uid, /*new_pod=*/added && watch_synced);
     return w;
   }
 
@@ -210,7 +214,7 @@ Status Agent::Start(bool watch_pods) {
   identity.kubelet_port = d.kubelet_port;
   d.services.reset(new NodeServices{d.client, d.config, d.plugins.runtime, d.plugins.network,
                                     d.volumes.get(), d.events, d.executor, identity.runtime_name,
-                                    log_root});
+                                    log_root, &d.present_images});
   d.registration = std::make_unique<NodeRegistration>(d.client, d.config, identity);
   auto uid = d.registration->Register();
   if (!uid.ok())
@@ -239,6 +243,7 @@ Status Agent::Start(bool watch_pods) {
   {
     std::lock_guard lock(d.mu);
     d.synced = true;
+    d.watch_synced = watch_pods;
   }
   if (watch_pods && d.volumes) {
     // Volumes left on disk by pods deleted while the agent was down.
@@ -265,7 +270,7 @@ Status Agent::Start(bool watch_pods) {
 void Agent::OnPodEvent(const std::string& type, const client::Object& pod) {
   std::string uid(api::GetString(pod, "metadata.uid"));
   if (uid.empty()) return;
-  auto w = impl_->WorkerFor(uid);
+  auto w = impl_->WorkerFor(uid, type == "ADDED");
   if (!w) return;
   if (type == "DELETED") {
     w->Update(std::nullopt);

@@ -74,9 +74,10 @@ std::chrono::seconds GracePeriod(const std::optional<client::Object>& pod) {
 
 }  // namespace
 
-PodWorker::PodWorker(NodeServices& node, std::string uid)
+PodWorker::PodWorker(NodeServices& node, std::string uid, bool new_pod)
     : node_(node),
       uid_(std::move(uid)),
+      may_have_sandbox_(!new_pod),
       backoff_(node.config.backoff_initial, node.config.backoff_max),
       retry_(std::chrono::milliseconds(500), std::chrono::seconds(30), std::chrono::hours(24)) {}
 
@@ -147,6 +148,7 @@ void PodWorker::Sync() {
     pod = pod_;
   }
   retry_scheduled_ = false;
+  trace_.Mark("queue");
   if (!pod || !api::GetString(*pod, "metadata.deletionTimestamp").empty()) {
     if (!TearDown(pod)) return RetryLater("teardown");
     if (pod) {
@@ -171,6 +173,7 @@ void PodWorker::Sync() {
 bool PodWorker::EnsureVolumes(const client::Object& pod) {
   if (volumes_ready_ || !node_.volumes) return true;
   auto paths = node_.volumes->Setup(pod);
+  trace_.Mark("volumes");
   if (!paths.ok()) {
     std::string msg = "MountVolume.SetUp failed for " + paths.status().message();
     for (const auto& key : {"spec.initContainers", "spec.containers"}) {
@@ -198,11 +201,13 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
                 std::string(api::GetString(pod, "metadata.name")) + "_" + uid_))
                   .string();
   }
-  if (sandbox_id_.empty()) {
+  sandbox_created_ = false;
+  if (sandbox_id_.empty() && may_have_sandbox_) {
     // Adoption after an agent restart: the runtime still runs this pod's sandbox.
     sdk::PodSandboxFilter filter;
     filter.label_selector[kPodUidLabel] = uid_;
     auto list = rt.ListPodSandbox(filter);
+    trace_.Mark("list_sandbox");
     if (list.ok()) {
       for (const auto& sb : *list) {
         if (sb.state == sdk::PodSandboxState::kReady) {
@@ -216,6 +221,7 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   }
   if (!sandbox_id_.empty()) {
     auto st = rt.GetPodSandboxStatus(sandbox_id_);
+    trace_.Mark("sandbox_status");
     if (st.ok() && st->state == sdk::PodSandboxState::kReady) {
       if (!st->network.ip.empty()) pod_ip_ = st->network.ip;
       return true;
@@ -235,7 +241,10 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
   sandbox_config_ = BuildSandboxConfig(pod, log_dir, sandbox_attempt_);
   if (!log_dir.empty()) std::filesystem::create_directories(log_dir);
   auto id = rt.RunPodSandbox(sandbox_config_, "");
+  trace_.Mark("run_sandbox");
   if (!id.ok()) {
+    // The runtime may have made it all the same (a deadline that expired on our side).
+    may_have_sandbox_ = true;
     std::string msg = "Failed to create pod sandbox: " + id.status().ToString();
     for (auto& [name, w] : waiting_) w = {"ContainerCreating", msg};
     Warn(pod, "FailedCreatePodSandBox", msg);
@@ -243,7 +252,9 @@ bool PodWorker::EnsureSandbox(const client::Object& pod) {
     return false;
   }
   sandbox_id_ = *id;
+  sandbox_created_ = true;
   auto st = rt.GetPodSandboxStatus(sandbox_id_);
+  trace_.Mark("sandbox_status");
   if (st.ok() && !st->network.ip.empty()) pod_ip_ = st->network.ip;
   return true;
 }
@@ -300,9 +311,12 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
                                                                                 : "IfNotPresent";
   sdk::ImageSpec image_spec{image, {}};
   bool need_pull = policy == "Always" && !pulled_.count(image);
-  if (policy == "IfNotPresent" || policy == "Never") {
+  bool known_present = node_.images && node_.images->Has(image, Clock::now());
+  if ((policy == "IfNotPresent" || policy == "Never") && !known_present) {
     auto present = rt.ImageStatus(image_spec);
+    trace_.Mark("image_status");
     bool have = present.ok() && present->has_value();
+    if (have && node_.images) node_.images->Add(image, Clock::now());
     if (!have && policy == "Never") {
       waiting_[name] = {"ErrImageNeverPull", "Container image \"" + image +
                                                  "\" is not present with pull policy of Never"};
@@ -319,6 +333,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     node_.events.Record(pod, "Normal", "Pulling", "Pulling image \"" + image + "\"");
     auto t0 = Clock::now();
     auto ref = rt.PullImage(image_spec, {}, sandbox_config_);
+    trace_.Mark("pull");
     if (!ref.ok()) {
       waiting_[name] = {"ErrImagePull",
                         "Failed to pull image \"" + image + "\": " + ref.status().ToString()};
@@ -328,6 +343,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
     }
     retry_.Forget("pull:" + name);
     pulled_.insert(image);
+    if (node_.images) node_.images->Add(image, Clock::now());
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
     node_.events.Record(
         pod, "Normal", "Pulled",
@@ -342,6 +358,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   in.node_name = node_.config.node_name;
   in.attempt = attempt;
   auto config = BuildContainerConfig(in, node_.client);
+  trace_.Mark("config");
   if (!config.ok()) {
     waiting_[name] = {"CreateContainerConfigError", config.status().message()};
     Warn(pod, "Failed", "Error: " + config.status().message());
@@ -351,14 +368,19 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   // Hollow nodes keep no logs: a relative log path would land in the working directory.
   if (node_.log_root.empty()) config->log_path.clear();
   auto id = rt.CreateContainer(sandbox_id_, *config, sandbox_config_);
+  trace_.Mark("create");
   if (!id.ok()) {
+    // Perhaps the image went away since it was seen: the retry asks the runtime again.
+    if (node_.images) node_.images->Forget(image);
     waiting_[name] = {"CreateContainerError", id.status().ToString()};
     Warn(pod, "Failed", "Error: " + id.status().ToString());
     RetryLater("create:" + name);
     return false;
   }
   node_.events.Record(pod, "Normal", "Created", "Created container " + name);
-  if (sdk::Status s = rt.StartContainer(*id); !s.ok()) {
+  sdk::Status s = rt.StartContainer(*id);
+  trace_.Mark("start");
+  if (!s.ok()) {
     waiting_[name] = {"RunContainerError", s.ToString()};
     Warn(pod, "Failed", "Error: " + s.ToString());
     RetryLater("start:" + name);
@@ -366,6 +388,7 @@ bool PodWorker::StartContainer(const client::Object& pod, const json::object& sp
   }
   node_.events.Record(pod, "Normal", "Started", "Started container " + name);
   waiting_.erase(name);
+  started_[name] = *id;
   return true;
 }
 
@@ -466,7 +489,13 @@ void PodWorker::SyncRunning(const client::Object& pod) {
   last_warning_.clear();
 
   sdk::Status list_error;
-  auto running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+  std::map<std::string, std::vector<sdk::ContainerStatus>> running;
+  // A sandbox made by this sync holds no containers yet.
+  if (!sandbox_created_) {
+    running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    trace_.Mark("list_containers");
+  }
+  started_.clear();
   if (!list_error.ok()) {
     Warn(pod, "FailedSync", "listing containers: " + list_error.ToString());
     RetryLater("list");
@@ -536,7 +565,17 @@ void PodWorker::SyncRunning(const client::Object& pod) {
     }
   }
   if (started_any) {
-    running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    if (running.empty()) {
+      // The sandbox held nothing before this sync, so the containers it started are all there
+      // is: read those, without listing.
+      for (const auto& [name, id] : started_) {
+        auto st = rt.GetContainerStatus(id);
+        if (st.ok()) running[name].push_back(std::move(st).value());
+      }
+    } else {
+      running = ContainersByName(rt, uid_, sandbox_id_, &list_error);
+    }
+    trace_.Mark("status_read");
     for (auto* list : {&obs.init_containers, &obs.containers}) {
       for (auto& oc : *list) {
         if (!oc.current) fill_current(oc);
@@ -678,9 +717,11 @@ void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs
       (old == nullptr || ready_of(*old) == ready_of(status))) {
     return;
   }
+  trace_.Mark("build_status");
   auto r = node_.client.Patch(PodKind(), api::GetString(pod, "metadata.namespace"),
                               api::GetString(pod, "metadata.name"), client::PatchType::kMerge,
                               json::object{{"status", status}}, /*status=*/true);
+  trace_.Mark("patch");
   if (!r.ok()) {
     if (r.error().code != 404) {
       spdlog::warn("pod {}: status update failed: {}", Name(pod), r.error().message);
@@ -688,6 +729,7 @@ void PodWorker::WriteStatus(const client::Object& pod, const PodObservation& obs
     }
     return;
   }
+  if (trace_.active()) trace_.Finish(Name(pod), phase);
   last_status_ = std::move(status);
   if (phase == "Succeeded" || phase == "Failed") {
     terminal_ = true;

@@ -22,12 +22,15 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/agent/agent_config.h"
 #include "core/agent/event_recorder.h"
 #include "core/agent/executor.h"
+#include "core/agent/pod_start_trace.h"
 #include "core/agent/pod_status_builder.h"
 #include "core/agent/pod_volumes.h"
+#include "core/agent/present_images.h"
 #include "core/agent/prober.h"
 #include "core/agent/restart_backoff.h"
 #include "core/client/client.h"
@@ -44,12 +47,15 @@ struct NodeServices {
   EventRecorder& events;
   Executor& executor;
   std::string runtime_name;
-  std::string log_root;  // "" = no container logs (hollow nodes)
+  std::string log_root;             // "" = no container logs (hollow nodes)
+  PresentImages* images = nullptr;  // null: ask the runtime on every start
 };
 
 class PodWorker : public std::enable_shared_from_this<PodWorker> {
  public:
-  PodWorker(NodeServices& node, std::string uid);
+  // `new_pod`: the pod was created after this agent started (first seen in a watch event after
+  // its initial list), so the runtime cannot hold a sandbox of it from an earlier agent.
+  PodWorker(NodeServices& node, std::string uid, bool new_pod = false);
 
   // The newest Pod object; nullopt once it is gone from the API.
   void Update(std::optional<client::Object> pod);
@@ -97,6 +103,8 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   bool volumes_ready_ = false;
   std::map<std::string, std::string> volume_paths_;
   std::string sandbox_id_;
+  bool may_have_sandbox_;         // one this worker did not make: look for it before making one
+  bool sandbox_created_ = false;  // by the current sync
   sdk::PodSandboxConfig sandbox_config_;
   uint32_t sandbox_attempt_ = 0;
   std::string pod_ip_;
@@ -107,6 +115,7 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   std::map<std::string, std::pair<std::string, std::string>> waiting_;
   std::set<std::string> exits_seen_;  // container ids whose exit was counted for back-off
   std::set<std::string> pulled_;
+  std::map<std::string, std::string> started_;  // container name -> id, started by this sync
   RestartBackoff backoff_;
   RestartBackoff retry_;  // for failed plugin calls, keyed by step
   boost::json::object last_status_;
@@ -118,6 +127,7 @@ class PodWorker : public std::enable_shared_from_this<PodWorker> {
   };
   std::map<std::string, ContainerProbes> probes_;  // by container name
   std::optional<std::chrono::steady_clock::time_point> probe_wakeup_;
+  PodStartTrace trace_;  // until the first status write
 };
 
 }  // namespace skiff::agent

@@ -18,6 +18,10 @@ struct GrpcClientOptions {
   std::chrono::milliseconds call_timeout = CallTimeouts{}.call_timeout;
   std::chrono::milliseconds timeout_margin = CallTimeouts{}.timeout_margin;
   std::chrono::milliseconds long_call_timeout = CallTimeouts{}.long_call_timeout;
+  // Runtime: ask PodSandboxStatus for the sandbox's netns path. That takes a verbose status,
+  // which costs containerd a round trip to the sandbox's shim and a JSON dump of its spec;
+  // only a network plugin of ours needs the path (without one the runtime wires pods itself).
+  bool sandbox_netns = true;
 
   CallTimeouts timeouts() const { return {call_timeout, timeout_margin, long_call_timeout}; }
 };

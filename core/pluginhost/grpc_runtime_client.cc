@@ -69,12 +69,12 @@ class GrpcRuntimeClient final : public sdk::RuntimeService {
     });
   }
 
-  // Verbose, because that is where runtimes report the sandbox's netns path.
+  // Verbose when the netns path is wanted: runtimes report it only there.
   sdk::Result<sdk::PodSandboxStatus> GetPodSandboxStatus(
       const std::string& pod_sandbox_id) noexcept override {
     cri::PodSandboxStatusRequest req;
     req.set_pod_sandbox_id(pod_sandbox_id);
-    req.set_verbose(true);
+    req.set_verbose(caller_.options().sandbox_netns);
     cri::PodSandboxStatusResponse resp;
     auto s = caller_.Call("PodSandboxStatus", [&](ClientContext* c) {
       return runtime_->PodSandboxStatus(c, req, &resp);

@@ -162,6 +162,7 @@ sdk::Result<std::shared_ptr<T>> OpenSidecar(const PluginSpec& spec, std::chrono:
   options.plugin_name = spec.name;
   options.endpoint = spec.mode == PluginMode::kEndpoint ? spec.socket : "unix://" + spec.socket;
   options.call_timeout = timeout;
+  options.sandbox_netns = spec.sandbox_netns;
   std::shared_ptr<T> client = NewGrpcClient<T>(options);
   if (spec.mode == PluginMode::kEndpoint) return client;
   SidecarConfig sc;
@@ -263,7 +264,9 @@ sdk::Result<PluginSet> OpenPluginSet(const PluginSetSpec& spec, const PluginOpen
   PluginSet set;
   set.spec = spec;
   if (!spec.runtime) return sdk::Status::InvalidArgument("plugins.runtime: a runtime is required");
-  auto runtime = openers.runtime(*spec.runtime, spec.call_timeout);
+  PluginSpec runtime_spec = *spec.runtime;
+  runtime_spec.sandbox_netns = spec.network.has_value();
+  auto runtime = openers.runtime(runtime_spec, spec.call_timeout);
   if (!runtime.ok()) return runtime.status();
   set.runtime = std::move(runtime).value();
   if (spec.network) {

@@ -47,6 +47,9 @@ struct PluginSpec {
   std::string socket;                // kSidecar: where the sidecar listens; kEndpoint: unix://...
   std::string cni_bin_dir;           // kCni
   std::string cni_conf_list;         // kCni
+  // Runtime over gRPC: fill PodSandboxStatus::netns_path (see GrpcClientOptions). Set by
+  // OpenPluginSet: only when a network plugin is configured.
+  bool sandbox_netns = true;
 
   // "plugins.runtime (mock)", the prefix of every error about this plugin.
   std::string Label() const;

@@ -197,6 +197,18 @@ TEST_F(AgentTest, GracefulDeletionTearsDownAndDeletesPod) {
   EXPECT_EQ(runtime_->SandboxCount(), 0u);
 }
 
+TEST_F(AgentTest, NewPodStartsWithoutAskingWhatTheAgentKnows) {
+  CreatePod("first", "Always", {"serve"});
+  WaitPod("first", [](const auto& p) { return Phase(p) == "Running"; });
+  int image_checks = runtime_->image_status_calls;
+  CreatePod("second", "Always", {"serve"});
+  WaitPod("second", [](const auto& p) { return Phase(p) == "Running"; });
+  // Both were created after the agent started: no earlier agent left a sandbox to adopt.
+  EXPECT_EQ(runtime_->pod_sandbox_lookups, 0);
+  // The image the first pod used was just seen present.
+  EXPECT_EQ(runtime_->image_status_calls, image_checks);
+}
+
 TEST_F(AgentTest, RestartAdoptsRunningPodsAndCleansUpDeletedOnes) {
   CreatePod("keep", "Always", {"serve"});
   CreatePod("drop", "Always", {"serve"});

@@ -21,6 +21,8 @@ class FakeRuntime : public sdk::RuntimeService {
   std::atomic<int> sandboxes_created{0};
   std::atomic<int> containers_started{0};
   std::atomic<bool> fail_pull{false};
+  std::atomic<int> pod_sandbox_lookups{0};  // ListPodSandbox calls for one pod (by UID label)
+  std::atomic<int> image_status_calls{0};
 
   sdk::Result<sdk::VersionInfo> Version(const std::string&) noexcept override {
     return sdk::VersionInfo{"v1", "fake", "0.1", "v1"};
@@ -71,6 +73,7 @@ class FakeRuntime : public sdk::RuntimeService {
   sdk::Result<std::vector<sdk::PodSandbox>> ListPodSandbox(
       const sdk::PodSandboxFilter& filter) noexcept override {
     std::lock_guard lock(mu_);
+    if (!filter.label_selector.empty()) ++pod_sandbox_lookups;
     std::vector<sdk::PodSandbox> out;
     for (const auto& [id, sb] : sandboxes_) {
       if (!Matches(sb.config.labels, filter.label_selector)) continue;
@@ -178,6 +181,7 @@ class FakeRuntime : public sdk::RuntimeService {
   sdk::Result<std::optional<sdk::Image>> ImageStatus(
       const sdk::ImageSpec& image) noexcept override {
     std::lock_guard lock(mu_);
+    ++image_status_calls;
     if (!images_.count(image.image)) return std::optional<sdk::Image>();
     sdk::Image img;
     img.id = "sha256:" + image.image;

@@ -127,10 +127,12 @@ class AgentProcess:
         with open(self.config, "w") as f:
             f.write(config_text)
         self.proc = None
+        self.global_args = []  # before the subcommand, e.g. ["--log-level", "debug"]
 
     def start(self):
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen([SKIFF, "agent", "--kubeconfig", self.server.kubeconfig,
+            self.proc = subprocess.Popen([SKIFF, *self.global_args, "agent",
+                                          "--kubeconfig", self.server.kubeconfig,
                                           "--config", self.config], stdout=log,
                                          stderr=subprocess.STDOUT)
         deadline = time.time() + 30
