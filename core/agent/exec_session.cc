@@ -30,20 +30,6 @@ constexpr char kV4[] = "v4.channel.k8s.io";
 constexpr char kStdout = 1, kStderr = 2, kStatus = 3;
 constexpr unsigned char kClose = 255;
 
-bool OfferedProtocol(std::string_view list, std::string_view token) {
-  std::size_t start = 0;
-  while (start < list.size()) {
-    auto comma = list.find(',', start);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view t = list.substr(start, comma - start);
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    if (t == token) return true;
-    start = comma + 1;
-  }
-  return false;
-}
-
 bool IsTrue(std::string_view v) { return v == "true" || v == "1"; }
 
 std::string Message(char channel, std::string_view data) {
@@ -119,7 +105,9 @@ class ExecSession : public std::enable_shared_from_this<ExecSession> {
 
   void Start() {
     std::string_view offered = request_.Header("sec-websocket-protocol");
-    protocol_ = OfferedProtocol(offered, kV5) ? kV5 : OfferedProtocol(offered, kV4) ? kV4 : "";
+    protocol_ = apiserver::HeaderListHas(offered, kV5, true)   ? kV5
+                : apiserver::HeaderListHas(offered, kV4, true) ? kV4
+                                                               : "";
     if (protocol_.empty()) {
       return Reject(
           "unsupported exec subprotocol; this agent speaks v5.channel.k8s.io and "

@@ -8,6 +8,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <deque>
@@ -543,6 +544,27 @@ std::string_view HttpRequest::Header(std::string_view lower_name) const {
     if (k == lower_name) return v;
   }
   return {};
+}
+
+bool HeaderListHas(std::string_view list, std::string_view token, bool case_sensitive) {
+  auto same = [&](std::string_view t) {
+    if (case_sensitive) return t == token;
+    return t.size() == token.size() &&
+           std::equal(t.begin(), t.end(), token.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) ==
+                    std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  std::size_t start = 0;
+  while (start < list.size()) {
+    std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string_view t = list.substr(start, comma - start);
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+    if (same(t)) return true;
+    start = comma + 1;
+  }
+  return false;
 }
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& options,

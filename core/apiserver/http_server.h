@@ -31,6 +31,10 @@ struct HttpRequest {
   std::string_view Header(std::string_view lower_name) const;
 };
 
+// Whether a comma-separated header value (Upgrade, Connection, Sec-WebSocket-Protocol) lists
+// `token`; Upgrade and Connection tokens compare without case, subprotocol names with it.
+bool HeaderListHas(std::string_view list, std::string_view token, bool case_sensitive);
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";

@@ -18,24 +18,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 
-bool HasToken(std::string_view list, std::string_view token) {
-  std::size_t start = 0;
-  while (start < list.size()) {
-    auto comma = list.find(',', start);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view t = list.substr(start, comma - start);
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    if (t.size() == token.size() &&
-        std::equal(t.begin(), t.end(), token.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return true;
-    }
-    start = comma + 1;
-  }
-  return false;
-}
-
 api::ApiError Error(int code, std::string reason, std::string message) {
   api::ApiError e;
   e.code = code;
@@ -191,7 +173,8 @@ PodExecProxy::~PodExecProxy() { sessions_->Stop(); }
 void PodExecProxy::Serve(const std::shared_ptr<HttpExchange>& ex, const std::string& ns,
                          const std::string& name) {
   const HttpRequest& req = ex->request();
-  if (!HasToken(req.Header("upgrade"), "websocket") || req.Header("sec-websocket-key").empty()) {
+  if (!HeaderListHas(req.Header("upgrade"), "websocket", false) ||
+      req.Header("sec-websocket-key").empty()) {
     return ex->Respond(StatusResponse(api::ApiError::BadRequest(
         "exec needs a WebSocket upgrade (v5.channel.k8s.io or v4.channel.k8s.io)")));
   }

@@ -1,6 +1,7 @@
 // The chunked response stream of HttpServer: writes from several threads, shared chunks and
 // chunks larger than the socket takes at once (the direct send's partial path) all arrive
-// whole, framed and in each writer's order.
+// whole, framed and in each writer's order. Also HeaderListHas, the header token lookup of the
+// WebSocket upgrade paths.
 
 #include <gtest/gtest.h>
 
@@ -134,6 +135,16 @@ TEST_F(HttpStreamTest, ConcurrentWritersKeepTheirOwnOrder) {
     ++at;
   }
   for (std::size_t w = 0; w < 4; ++w) EXPECT_EQ(next[w], writers[w].size()) << "writer " << w;
+}
+
+TEST(HeaderListHas, FindsATokenInACommaSeparatedValue) {
+  EXPECT_TRUE(HeaderListHas("keep-alive, Upgrade", "upgrade", false));
+  EXPECT_TRUE(HeaderListHas("WebSocket", "websocket", false));
+  EXPECT_FALSE(HeaderListHas("WebSocket", "websocket", true));
+  EXPECT_TRUE(HeaderListHas("v5.channel.k8s.io,\tv4.channel.k8s.io ", "v4.channel.k8s.io", true));
+  EXPECT_FALSE(HeaderListHas("v4.channel.k8s.io", "v5.channel.k8s.io", true));
+  EXPECT_FALSE(HeaderListHas("websockets", "websocket", false));
+  EXPECT_FALSE(HeaderListHas("", "websocket", false));
 }
 
 }  // namespace
