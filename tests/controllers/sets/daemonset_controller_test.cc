@@ -98,6 +98,28 @@ class DaemonSetControllerTest : public ::testing::Test {
     return out;
   }
 
+  // Nodes n1..n3 each running a ready pod of the set; returns those pods' revision hash.
+  std::string RunOnThreeReadyNodes() {
+    for (const char* n : {"n1", "n2", "n3"}) CreateNode(n);
+    CreateDs();
+    EXPECT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
+    cluster_.MakeAllReady();
+    EXPECT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }))
+        << Dump();
+    return std::string(
+        api::GetString(cluster_.Pods().at(0), "metadata.labels.controller-revision-hash"));
+  }
+
+  // Pods created from another template than `old_hash`'s (updated) or from it (not updated).
+  int CountPods(const std::string& old_hash, bool updated) {
+    int n = 0;
+    for (const auto& p : cluster_.Pods()) {
+      bool is_new = api::GetString(p, "metadata.labels.controller-revision-hash") != old_hash;
+      if (is_new == updated) ++n;
+    }
+    return n;
+  }
+
   // The revision hashes of the live pods.
   std::set<std::string> PodHashes() {
     std::set<std::string> out;
@@ -165,32 +187,12 @@ TEST_F(DaemonSetControllerTest, NodeSelectorFollowsLabelChanges) {
 }
 
 TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
-  for (const char* n : {"n1", "n2", "n3"}) CreateNode(n);
-  CreateDs();
-  ASSERT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
-  cluster_.MakeAllReady();
-  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }))
-      << Dump();
-  std::string old_hash(
-      api::GetString(cluster_.Pods()[0], "metadata.labels.controller-revision-hash"));
-
-  auto r = cluster_.client().Patch(
-      DsKind(), "default", "logs", client::PatchType::kMerge,
-      json::parse(R"({"spec": {"template": {"spec": {"containers": [{"name": "c",
-                                                                     "image": "agent:2"}]}}}})"));
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  auto count = [&](bool updated) {
-    int n = 0;
-    for (const auto& p : cluster_.Pods()) {
-      bool is_new = api::GetString(p, "metadata.labels.controller-revision-hash") != old_hash;
-      if (is_new == updated) ++n;
-    }
-    return n;
-  };
+  std::string old_hash = RunOnThreeReadyNodes();
+  SetImage("agent:2");
   for (int step = 1; step <= 3; ++step) {
-    ASSERT_TRUE(Eventually([&] { return count(true) == step; })) << step;
+    ASSERT_TRUE(Eventually([&] { return CountPods(old_hash, true) == step; })) << step;
     // maxUnavailable 1: the other nodes keep their old, ready pods meanwhile.
-    EXPECT_EQ(count(false), 3 - step);
+    EXPECT_EQ(CountPods(old_hash, false), 3 - step);
     EXPECT_EQ(cluster_.MakeAllReady(), 1);
   }
   ASSERT_TRUE(Eventually([&] {
@@ -201,37 +203,24 @@ TEST_F(DaemonSetControllerTest, RollingUpdateReplacesOneNodeAtATime) {
 }
 
 TEST_F(DaemonSetControllerTest, RollingUpdateWithMaxSurgeStartsTheNewPodBeforeTheOldGoes) {
-  for (const char* n : {"n1", "n2", "n3"}) CreateNode(n);
-  CreateDs();
-  ASSERT_TRUE(Eventually([&] { return PodsPerNode().size() == 3; }));
-  cluster_.MakeAllReady();
-  ASSERT_TRUE(Eventually([&] { return api::GetInt(Ds(), "status.numberAvailable") == 3; }))
-      << Dump();
-  std::string old_hash(
-      api::GetString(cluster_.Pods()[0], "metadata.labels.controller-revision-hash"));
-
+  std::string old_hash = RunOnThreeReadyNodes();
   auto r = cluster_.client().Patch(DsKind(), "default", "logs", client::PatchType::kMerge,
                                    json::parse(R"({"spec": {
         "updateStrategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
         "template": {"spec": {"containers": [{"name": "c", "image": "agent:2"}]}}}})"));
   ASSERT_TRUE(r.ok()) << r.error().message;
-  auto count = [&](bool updated) {
-    int n = 0;
-    for (const auto& p : cluster_.Pods()) {
-      bool is_new = api::GetString(p, "metadata.labels.controller-revision-hash") != old_hash;
-      if (is_new == updated) ++n;
-    }
-    return n;
-  };
   for (int step = 1; step <= 3; ++step) {
     // The updated pod runs beside the old one on its node: all old pods are still there.
-    ASSERT_TRUE(Eventually([&] { return count(true) == step && count(false) == 4 - step; }))
-        << step << Dump();
+    ASSERT_TRUE(Eventually([&] {
+      return CountPods(old_hash, true) == step && CountPods(old_hash, false) == 4 - step;
+    })) << step
+        << Dump();
     EXPECT_EQ(cluster_.MakeAllReady(), 1);
   }
   ASSERT_TRUE(Eventually([&] {
     json::object ds = Ds();
-    return count(false) == 0 && api::GetInt(ds, "status.updatedNumberScheduled") == 3 &&
+    return CountPods(old_hash, false) == 0 &&
+           api::GetInt(ds, "status.updatedNumberScheduled") == 3 &&
            api::GetInt(ds, "status.numberAvailable") == 3;
   })) << Dump();
 }
