@@ -21,6 +21,8 @@
 namespace skiff::client {
 
 using Object = boost::json::object;
+// An object shared read-only between caches and their readers (no copy per reader).
+using ObjectPtr = std::shared_ptr<const Object>;
 
 struct ListOptions {
   std::string label_selector;
