@@ -54,7 +54,9 @@ struct WatchOptions {
 
 struct WatchEvent {
   std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
-  Object object;     // for ERROR: a Status (code 410 when the version was compacted)
+  // Never null; for ERROR a Status (code 410 when the version was compacted). Immutable and
+  // possibly shared with other watches of the same event (in-process) and with informer caches.
+  ObjectPtr object;
 };
 
 using WatchCallback = std::function<void(const WatchEvent& event)>;

@@ -103,22 +103,22 @@ void Informer::Replace(std::vector<Object> items) {
 void Informer::Apply(const WatchEvent& ev) {
   if (ev.type == "ERROR") {
     std::lock_guard lock(mu_);
-    const json::value* code = ev.object.if_contains("code");
+    const json::value* code = ev.object->if_contains("code");
     relist_ = code && code->is_int64() && code->as_int64() == 410;
     watch_broken_ = true;
     cv_.notify_all();
     return;
   }
-  std::string_view rv = MetaField(ev.object, "resourceVersion");
+  std::string_view rv = MetaField(*ev.object, "resourceVersion");
   if (ev.type == "BOOKMARK") {
     std::lock_guard lock(mu_);
     if (!rv.empty()) resource_version_ = rv;
     return;
   }
-  std::string key = ObjectKey(ev.object);
+  std::string key = ObjectKey(*ev.object);
   bool deleted = ev.type == "DELETED";
-  // One copy into the cache; from there readers share it.
-  ObjectPtr obj = deleted ? nullptr : std::make_shared<const Object>(ev.object);
+  // The event's object itself goes into the cache: no copy (it is immutable).
+  const ObjectPtr& obj = ev.object;
   ObjectPtr old;
   {
     std::lock_guard lock(mu_);
@@ -136,7 +136,7 @@ void Informer::Apply(const WatchEvent& ev) {
     }
   }
   if (deleted) {
-    if (handlers_.on_delete) handlers_.on_delete(ev.object);
+    if (handlers_.on_delete) handlers_.on_delete(*obj);
   } else if (old) {
     if (handlers_.on_update) handlers_.on_update(*old, *obj);
   } else if (handlers_.on_add) {

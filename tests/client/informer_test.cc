@@ -131,6 +131,36 @@ TEST_P(ClientTest, InformerSeesListThenWatchEvents) {
   EXPECT_EQ(informer.Get("default", "before"), nullptr);
 }
 
+// In process, an event is parsed once: informers of one client share the object (no copies).
+TEST(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
+  auto store = store::NewMemoryStore();
+  apiserver::ObjectRegistry registry(*store, api::KindRegistry::Builtin());
+  const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
+  const api::Kind& cm_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
+  ASSERT_TRUE(registry.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
+  auto client = NewInProcessClient(registry);
+  Informer first(*client, cm_kind, "default", {}, {});
+  Informer second(*client, cm_kind, "", {}, {});
+  first.Start();
+  second.Start();
+  ASSERT_TRUE(first.WaitForSync(5s));
+  ASSERT_TRUE(second.WaitForSync(5s));
+  ASSERT_TRUE(client
+                  ->Create(cm_kind, "default",
+                           Object{{"metadata", {{"name", "a"}}}, {"data", {{"v", "1"}}}})
+                  .ok());
+  ObjectPtr a, b;
+  for (int i = 0; i < 500 && !(a && b); ++i) {
+    a = first.Get("default", "a");
+    b = second.Get("default", "a");
+    if (!(a && b)) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(a->at("data").at("v"), "1");
+}
+
 INSTANTIATE_TEST_SUITE_P(InProcessAndHttp, ClientTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Http" : "InProcess"; });
 
