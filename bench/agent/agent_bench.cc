@@ -94,10 +94,10 @@ int Startup(int pods, int rate) {
   auto watch = c.client->Watch(
       KindOf("pods"), "default", wo,
       [&](const client::WatchEvent& e) {
-        if (api::GetString(e.object, "status.phase") != "Running") return;
+        if (api::GetString(*e.object, "status.phase") != "Running") return;
         auto now = Clock::now();
         std::lock_guard lock(mu);
-        auto it = created.find(std::string(api::GetString(e.object, "metadata.name")));
+        auto it = created.find(std::string(api::GetString(*e.object, "metadata.name")));
         if (it == created.end()) return;
         latencies_ms.push_back(std::chrono::duration<double, std::milli>(now - it->second).count());
         created.erase(it);

@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
         [&](const skiff::client::WatchEvent& ev) {
           auto now = Clock::now();
           if (ev.type != "ADDED") return;
-          int i = std::stoi(std::string(ev.object.at("data").at("i").as_string()));
+          int i = std::stoi(std::string(ev.object->at("data").at("i").as_string()));
           std::lock_guard lock(mu);
           by_event.emplace_back(i,
                                 std::chrono::duration<double, std::milli>(now - sent[i]).count());

@@ -168,10 +168,10 @@ int main(int argc, char** argv) {
       Kind("", "pods"), ns, wo,
       [&](const client::WatchEvent& e) {
         if (e.type != "ADDED" && e.type != "MODIFIED") return;
-        std::string name(api::GetString(e.object, "metadata.name"));
+        std::string name(api::GetString(*e.object, "metadata.name"));
         int s = 1;
-        if (!api::GetString(e.object, "spec.nodeName").empty()) s = 2;
-        if (api::GetString(e.object, "status.phase") == "Running") s = 3;
+        if (!api::GetString(*e.object, "spec.nodeName").empty()) s = 2;
+        if (api::GetString(*e.object, "status.phase") == "Running") s = 3;
         std::lock_guard lock(p.mu);
         int& old = p.state[name];
         auto now = Clock::now();

@@ -249,7 +249,7 @@ Status Agent::Start(bool watch_pods) {
     // Volumes left on disk by pods deleted while the agent was down.
     std::set<std::string> known;
     for (const auto& p : d.informer->List())
-      known.insert(std::string(api::GetString(p, "metadata.uid")));
+      known.insert(std::string(api::GetString(*p, "metadata.uid")));
     for (const auto& uid_on_disk : d.volumes->PodUidsOnDisk()) {
       if (!known.count(uid_on_disk)) d.OnPleg(uid_on_disk);
     }

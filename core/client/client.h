@@ -21,6 +21,8 @@
 namespace skiff::client {
 
 using Object = boost::json::object;
+// An object shared read-only between caches and their readers (no copy per reader).
+using ObjectPtr = std::shared_ptr<const Object>;
 
 struct ListOptions {
   std::string label_selector;
@@ -52,7 +54,9 @@ struct WatchOptions {
 
 struct WatchEvent {
   std::string type;  // ADDED, MODIFIED, DELETED, BOOKMARK, ERROR
-  Object object;     // for ERROR: a Status (code 410 when the version was compacted)
+  // Never null; for ERROR a Status (code 410 when the version was compacted). Immutable and
+  // possibly shared with other watches of the same event (in-process) and with informer caches.
+  ObjectPtr object;
 };
 
 using WatchCallback = std::function<void(const WatchEvent& event)>;

@@ -316,7 +316,9 @@ class HttpWatch final : public WatchHandle {
         WatchEvent ev;
         if (auto* t = o.if_contains("type"); t && t->is_string()) ev.type = t->as_string();
         if (auto* obj = o.if_contains("object"); obj && obj->is_object()) {
-          ev.object = std::move(obj->as_object());
+          ev.object = std::make_shared<const Object>(std::move(obj->as_object()));
+        } else {
+          ev.object = std::make_shared<const Object>();
         }
         if (!cancelled_) on_event_(ev);
       }

@@ -1,5 +1,6 @@
 #include "core/client/in_process_client.h"
 
+#include <array>
 #include <boost/json/parse.hpp>
 #include <condition_variable>
 #include <deque>
@@ -32,12 +33,45 @@ std::string_view MetaField(const Object& obj, std::string_view key) {
   return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
 }
 
+// Each event's parsed object, shared by all of this client's watches that receive it. The
+// registry hands every watcher of one event the same text (one shared string), so the text's
+// address identifies the event; a slot keeps its text alive, so that address cannot be reused
+// for another text while the slot holds it. Bounded: recent revisions hash into a fixed table,
+// and a miss (a watch far behind, a collision) just parses again. Thread-safe; the parse runs
+// without the lock.
+class ParsedEvents {
+ public:
+  ObjectPtr Get(const apiserver::WatchEvent& ev) {
+    Slot& slot = slots_[static_cast<std::size_t>(ev.revision) & (kSlots - 1)];
+    {
+      std::lock_guard lock(mu_);
+      if (slot.text == ev.object) return slot.parsed;
+    }
+    json::value v = json::parse(*ev.object);
+    auto parsed = std::make_shared<const Object>(std::move(v.as_object()));
+    std::lock_guard lock(mu_);
+    slot.text = ev.object;
+    slot.parsed = parsed;
+    return parsed;
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 4096;  // power of two
+  struct Slot {
+    std::shared_ptr<const std::string> text;
+    ObjectPtr parsed;
+  };
+  std::mutex mu_;
+  std::array<Slot, kSlots> slots_;
+};
+
 // Runs a watch's callback on a thread of its own, events in order. The store delivers every
 // watch from one dispatch thread; parsing each event and running every in-process informer
 // there, in turn, made that thread the serial bottleneck of a 10,000-pod Deployment.
 class DeliveryThread {
  public:
-  explicit DeliveryThread(WatchCallback cb) : cb_(std::move(cb)), thread_([this] { Run(); }) {}
+  DeliveryThread(WatchCallback cb, std::shared_ptr<ParsedEvents> parsed)
+      : cb_(std::move(cb)), parsed_(std::move(parsed)), thread_([this] { Run(); }) {}
   ~DeliveryThread() {
     {
       std::lock_guard lock(mu_);
@@ -66,14 +100,13 @@ class DeliveryThread {
       std::vector<apiserver::WatchEvent> batch = std::move(queue_.front());
       queue_.pop_front();
       lock.unlock();
-      for (auto& ev : batch) {
-        cb_(WatchEvent{std::move(ev.type), json::parse(*ev.object).as_object()});
-      }
+      for (auto& ev : batch) cb_(WatchEvent{std::move(ev.type), parsed_->Get(ev)});
       lock.lock();
     }
   }
 
   const WatchCallback cb_;
+  const std::shared_ptr<ParsedEvents> parsed_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::vector<apiserver::WatchEvent>> queue_;
@@ -157,7 +190,7 @@ class InProcessClient final : public Client {
     q.label_selector = options.label_selector;
     q.field_selector = options.field_selector;
     q.resource_version = options.resource_version;
-    auto delivery = std::make_unique<DeliveryThread>(std::move(on_event));
+    auto delivery = std::make_unique<DeliveryThread>(std::move(on_event), parsed_);
     auto handle = registry_.Watch(kind, ns, q,
                                   [d = delivery.get()](std::vector<apiserver::WatchEvent> events) {
                                     d->Push(std::move(events));
@@ -169,6 +202,8 @@ class InProcessClient final : public Client {
 
  private:
   apiserver::ObjectRegistry& registry_;
+  // Shared with the delivery threads: a WatchHandle may outlive its client.
+  const std::shared_ptr<ParsedEvents> parsed_ = std::make_shared<ParsedEvents>();
 };
 
 }  // namespace

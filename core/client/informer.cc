@@ -50,34 +50,37 @@ bool Informer::WaitForSync(std::chrono::milliseconds timeout) {
   return cv_.wait_for(lock, timeout, [this] { return synced_; });
 }
 
-std::optional<Object> Informer::Get(std::string_view ns, std::string_view name) const {
+ObjectPtr Informer::Get(std::string_view ns, std::string_view name) const {
   std::string key = ns.empty() ? std::string(name) : std::string(ns) + "/" + std::string(name);
   std::lock_guard lock(mu_);
   auto it = cache_.find(key);
-  if (it == cache_.end()) return std::nullopt;
+  if (it == cache_.end()) return nullptr;
   return it->second;
 }
 
-std::vector<Object> Informer::List() const {
+std::vector<ObjectPtr> Informer::List() const {
   std::lock_guard lock(mu_);
-  std::vector<Object> out;
+  std::vector<ObjectPtr> out;
   out.reserve(cache_.size());
   for (const auto& [k, v] : cache_) out.push_back(v);
   return out;
 }
 
 void Informer::Replace(std::vector<Object> items) {
-  std::map<std::string, Object> fresh;
-  for (auto& o : items) fresh.emplace(ObjectKey(o), std::move(o));
-  std::vector<Object> added, deleted;
-  std::vector<std::pair<Object, Object>> updated;
+  std::map<std::string, ObjectPtr> fresh;
+  for (auto& o : items) {
+    std::string key = ObjectKey(o);
+    fresh.emplace(std::move(key), std::make_shared<const Object>(std::move(o)));
+  }
+  std::vector<ObjectPtr> added, deleted;
+  std::vector<std::pair<ObjectPtr, ObjectPtr>> updated;
   {
     std::lock_guard lock(mu_);
     for (const auto& [k, v] : fresh) {
       auto it = cache_.find(k);
       if (it == cache_.end()) {
         added.push_back(v);
-      } else if (MetaField(it->second, "resourceVersion") != MetaField(v, "resourceVersion")) {
+      } else if (MetaField(*it->second, "resourceVersion") != MetaField(*v, "resourceVersion")) {
         updated.emplace_back(it->second, v);
       }
     }
@@ -87,56 +90,57 @@ void Informer::Replace(std::vector<Object> items) {
     cache_ = std::move(fresh);
   }
   for (const auto& o : added) {
-    if (handlers_.on_add) handlers_.on_add(o);
+    if (handlers_.on_add) handlers_.on_add(*o);
   }
   for (const auto& [o, n] : updated) {
-    if (handlers_.on_update) handlers_.on_update(o, n);
+    if (handlers_.on_update) handlers_.on_update(*o, *n);
   }
   for (const auto& o : deleted) {
-    if (handlers_.on_delete) handlers_.on_delete(o);
+    if (handlers_.on_delete) handlers_.on_delete(*o);
   }
 }
 
 void Informer::Apply(const WatchEvent& ev) {
   if (ev.type == "ERROR") {
     std::lock_guard lock(mu_);
-    const json::value* code = ev.object.if_contains("code");
+    const json::value* code = ev.object->if_contains("code");
     relist_ = code && code->is_int64() && code->as_int64() == 410;
     watch_broken_ = true;
     cv_.notify_all();
     return;
   }
-  std::string_view rv = MetaField(ev.object, "resourceVersion");
+  std::string_view rv = MetaField(*ev.object, "resourceVersion");
   if (ev.type == "BOOKMARK") {
     std::lock_guard lock(mu_);
     if (!rv.empty()) resource_version_ = rv;
     return;
   }
-  std::string key = ObjectKey(ev.object);
-  std::optional<Object> old;
+  std::string key = ObjectKey(*ev.object);
+  bool deleted = ev.type == "DELETED";
+  // The event's object itself goes into the cache: no copy (it is immutable).
+  const ObjectPtr& obj = ev.object;
+  ObjectPtr old;
   {
     std::lock_guard lock(mu_);
     if (!rv.empty()) resource_version_ = rv;
-    // The old copy leaves the cache by move, not by a second deep copy: with a dozen pod
-    // informers in `skiff server`, copying here was the largest single cost of a pod event.
     auto it = cache_.find(key);
     if (it != cache_.end()) {
       old = std::move(it->second);
-      if (ev.type == "DELETED") {
+      if (deleted) {
         cache_.erase(it);
       } else {
-        it->second = ev.object;
+        it->second = obj;
       }
-    } else if (ev.type != "DELETED") {
-      cache_.emplace(std::move(key), ev.object);
+    } else if (!deleted) {
+      cache_.emplace(std::move(key), obj);
     }
   }
-  if (ev.type == "DELETED") {
-    if (handlers_.on_delete) handlers_.on_delete(ev.object);
+  if (deleted) {
+    if (handlers_.on_delete) handlers_.on_delete(*obj);
   } else if (old) {
-    if (handlers_.on_update) handlers_.on_update(*old, ev.object);
+    if (handlers_.on_update) handlers_.on_update(*old, *obj);
   } else if (handlers_.on_add) {
-    handlers_.on_add(ev.object);
+    handlers_.on_add(*obj);
   }
 }
 

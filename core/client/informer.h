@@ -3,14 +3,15 @@
 // Informer: a local cache of one kind (optionally one namespace and selectors) kept current by
 // list + watch. It resumes a broken watch from the last resourceVersion it saw and lists
 // afresh after 410 Gone, turning the difference into add/update/delete callbacks.
-// Thread-safe. Handlers run on the watch's delivery thread: they must be quick and must not
-// block on the API (enqueue work instead). The Client must outlive the Informer.
+// The cache holds shared immutable objects: Get and List hand out pointers to them, not
+// copies (a caller that wants to change one copies it). Thread-safe. Handlers run on the watch's
+// delivery thread: they must be quick and must not block on the API (enqueue work instead). The
+// Client must outlive the Informer.
 
 #include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,8 +38,9 @@ class Informer {
   // True once the first list has been applied.
   bool WaitForSync(std::chrono::milliseconds timeout);
 
-  std::optional<Object> Get(std::string_view ns, std::string_view name) const;
-  std::vector<Object> List() const;
+  // nullptr when absent.
+  ObjectPtr Get(std::string_view ns, std::string_view name) const;
+  std::vector<ObjectPtr> List() const;
 
  private:
   void Run();
@@ -54,7 +56,7 @@ class Informer {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::map<std::string, Object> cache_;  // "namespace/name"
+  std::map<std::string, ObjectPtr> cache_;  // "namespace/name"
   std::string resource_version_;
   bool synced_ = false;
   bool stop_ = false;

@@ -33,13 +33,17 @@ std::optional<boost::json::object> InformerLister::Get(std::string_view resource
                                                        std::string_view name) const {
   auto it = informers_.find(resource);
   if (it == informers_.end()) return std::nullopt;
-  return it->second->Get(ns, name);
+  // Copies: ObjectLister hands out values (volume binding only, a handful of objects).
+  if (auto obj = it->second->Get(ns, name)) return *obj;
+  return std::nullopt;
 }
 
 std::vector<boost::json::object> InformerLister::List(std::string_view resource) const {
   auto it = informers_.find(resource);
   if (it == informers_.end()) return {};
-  return it->second->List();
+  std::vector<boost::json::object> out;
+  for (const auto& obj : it->second->List()) out.push_back(*obj);
+  return out;
 }
 
 }  // namespace skiff::scheduler

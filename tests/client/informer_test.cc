@@ -127,8 +127,38 @@ TEST_P(ClientTest, InformerSeesListThenWatchEvents) {
   }
   std::lock_guard lock(mu);
   EXPECT_EQ(seen, want);
-  EXPECT_TRUE(informer.Get("default", "after").has_value());
-  EXPECT_FALSE(informer.Get("default", "before").has_value());
+  EXPECT_NE(informer.Get("default", "after"), nullptr);
+  EXPECT_EQ(informer.Get("default", "before"), nullptr);
+}
+
+// In process, an event is parsed once: informers of one client share the object (no copies).
+TEST(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
+  auto store = store::NewMemoryStore();
+  apiserver::ObjectRegistry registry(*store, api::KindRegistry::Builtin());
+  const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
+  const api::Kind& cm_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
+  ASSERT_TRUE(registry.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
+  auto client = NewInProcessClient(registry);
+  Informer first(*client, cm_kind, "default", {}, {});
+  Informer second(*client, cm_kind, "", {}, {});
+  first.Start();
+  second.Start();
+  ASSERT_TRUE(first.WaitForSync(5s));
+  ASSERT_TRUE(second.WaitForSync(5s));
+  ASSERT_TRUE(client
+                  ->Create(cm_kind, "default",
+                           Object{{"metadata", {{"name", "a"}}}, {"data", {{"v", "1"}}}})
+                  .ok());
+  ObjectPtr a, b;
+  for (int i = 0; i < 500 && !(a && b); ++i) {
+    a = first.Get("default", "a");
+    b = second.Get("default", "a");
+    if (!(a && b)) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_EQ(a->at("data").at("v"), "1");
 }
 
 INSTANTIATE_TEST_SUITE_P(InProcessAndHttp, ClientTest, ::testing::Values(false, true),

@@ -201,7 +201,7 @@ TEST(ClaimTest, KeepsReleasesAndAdopts) {
     if (owned) meta["ownerReferences"] = json::array{MakeControllerRef(*rs, rs_kind)};
     auto r = c.Create(PodKind(), "default", client::Object{{"metadata", meta}, {"spec", spec}});
     EXPECT_TRUE(r.ok()) << r.error().message;
-    return r.value();
+    return std::make_shared<const client::Object>(r.value());
   };
   auto kept = pod("kept", "web", true);
   auto moved = pod("moved", "other", true);
@@ -213,7 +213,7 @@ TEST(ClaimTest, KeepsReleasesAndAdopts) {
       ClaimDependents(c, PodKind(), *rs, rs_kind, selector, {kept, moved}, {orphan, stranger});
   EXPECT_TRUE(got.ok);
   std::set<std::string> names;
-  for (const auto& p : got.objects) names.insert(std::string(api::GetString(p, "metadata.name")));
+  for (const auto& p : got.objects) names.insert(std::string(api::GetString(*p, "metadata.name")));
   EXPECT_EQ(names, (std::set<std::string>{"kept", "orphan"}));
   EXPECT_FALSE(ControllerRef(c.Get(PodKind(), "default", "moved").value()));
   EXPECT_EQ(ControllerRef(c.Get(PodKind(), "default", "orphan").value())->name, "web");

@@ -16,30 +16,31 @@ bool Deleting(const client::Object& o) {
 Claimed ClaimDependents(client::Client& client, const api::Kind& dependent_kind,
                         const client::Object& owner, const api::Kind& owner_kind,
                         const std::optional<api::LabelSelector>& selector,
-                        std::vector<client::Object> owned, std::vector<client::Object> orphans) {
+                        std::vector<client::ObjectPtr> owned,
+                        const std::vector<client::ObjectPtr>& orphans) {
   Claimed out;
   std::string_view uid = api::GetString(owner, "metadata.uid");
   for (auto& obj : owned) {
-    if (selector && selector->Matches(api::FindPath(obj, "metadata.labels"))) {
+    if (selector && selector->Matches(api::FindPath(*obj, "metadata.labels"))) {
       out.objects.push_back(std::move(obj));
-    } else if (!Deleting(obj)) {
-      auto r = Release(client, dependent_kind, obj, uid);
+    } else if (!Deleting(*obj)) {
+      auto r = Release(client, dependent_kind, *obj, uid);
       if (!r.ok() && r.error().code != 404) out.ok = false;
     }
   }
   if (!selector || Deleting(owner)) return out;
   bool checked = false;
-  for (auto& obj : orphans) {
-    if (Deleting(obj) || !selector->Matches(api::FindPath(obj, "metadata.labels"))) continue;
+  for (const auto& obj : orphans) {
+    if (Deleting(*obj) || !selector->Matches(api::FindPath(*obj, "metadata.labels"))) continue;
     if (!checked) {  // adopt only for a live, current owner
       auto fresh = client.Get(owner_kind, api::GetString(owner, "metadata.namespace"),
                               api::GetString(owner, "metadata.name"));
       if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || Deleting(*fresh)) break;
       checked = true;
     }
-    auto r = Adopt(client, dependent_kind, obj, owner, owner_kind);
+    auto r = Adopt(client, dependent_kind, *obj, owner, owner_kind);
     if (r.ok()) {
-      out.objects.push_back(std::move(r.value()));
+      out.objects.push_back(std::make_shared<const client::Object>(std::move(r.value())));
     } else if (r.error().code != 404) {
       out.ok = false;
     }

@@ -16,13 +16,14 @@
 namespace skiff::controllers {
 
 struct Claimed {
-  std::vector<client::Object> objects;  // the dependents that are the owner's now
-  bool ok = true;                       // false when a write failed (retry later)
+  std::vector<client::ObjectPtr> objects;  // the dependents that are the owner's now
+  bool ok = true;                          // false when a write failed (retry later)
 };
 
 Claimed ClaimDependents(client::Client& client, const api::Kind& dependent_kind,
                         const client::Object& owner, const api::Kind& owner_kind,
                         const std::optional<api::LabelSelector>& selector,
-                        std::vector<client::Object> owned, std::vector<client::Object> orphans);
+                        std::vector<client::ObjectPtr> owned,
+                        const std::vector<client::ObjectPtr>& orphans);
 
 }  // namespace skiff::controllers

@@ -49,13 +49,13 @@ std::pair<std::string, std::string> SplitKey(const std::string& key) {
   return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
-std::vector<client::Object> GetAll(const client::Informer& informer,
-                                   const std::vector<std::string>& keys) {
-  std::vector<client::Object> out;
+std::vector<client::ObjectPtr> GetAll(const client::Informer& informer,
+                                      const std::vector<std::string>& keys) {
+  std::vector<client::ObjectPtr> out;
   out.reserve(keys.size());
   for (const auto& k : keys) {
     auto [ns, name] = SplitKey(k);
-    if (auto o = informer.Get(ns, name)) out.push_back(std::move(*o));
+    if (auto o = informer.Get(ns, name)) out.push_back(std::move(o));
   }
   return out;
 }

@@ -33,9 +33,9 @@ class ObjectIndex {
   std::map<std::string, std::vector<std::string>> values_of_;  // object key -> its values
 };
 
-// The cached objects behind keys (those still in the informer).
-std::vector<client::Object> GetAll(const client::Informer& informer,
-                                   const std::vector<std::string>& keys);
+// The cached objects behind keys (those still in the informer), shared with its cache.
+std::vector<client::ObjectPtr> GetAll(const client::Informer& informer,
+                                      const std::vector<std::string>& keys);
 // Splits "namespace/name" (or "name").
 std::pair<std::string, std::string> SplitKey(const std::string& key);
 

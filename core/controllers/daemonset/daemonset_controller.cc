@@ -141,7 +141,7 @@ void DaemonSetController::EnqueueRevisionOwner(const client::Object& revision) {
 }
 
 void DaemonSetController::EnqueueAll() {
-  for (const auto& ds : sets_.List()) queue_.Add(client::ObjectKey(ds));
+  for (const auto& ds : sets_.List()) queue_.Add(client::ObjectKey(*ds));
 }
 
 bool DaemonSetController::Sync(const std::string& key) {
@@ -162,12 +162,14 @@ bool DaemonSetController::Sync(const std::string& key) {
   // a plan made from it cannot repeat them.
   const bool satisfied = expectations_.Satisfied(key);
   const std::string uid(api::GetString(*ds, "metadata.uid"));
+  // PlanDaemonSet is pure and takes values: copies of this set's pods only.
   std::vector<json::object> pods;
-  for (auto& pod : pods_.List()) {
+  for (const auto& cached : pods_.List()) {
+    const client::Object& pod = *cached;
     if (api::GetString(pod, "metadata.namespace") != ns) continue;
     auto ref = ControllerRef(pod);
     if (ref && ref->uid == uid) {
-      pods.push_back(std::move(pod));
+      pods.push_back(pod);
       continue;
     }
     if (ref || IsTerminating(pod) || !selector->Matches(api::FindPath(pod, "metadata.labels"))) {
@@ -188,8 +190,9 @@ bool DaemonSetController::Sync(const std::string& key) {
   bool ok = SyncHistory(client_, ds_kind_, *ds, selector, revisions_.List(), name + "-" + hash,
                         hash, live, key);
 
-  DaemonSetPlan plan =
-      PlanDaemonSet(ds_kind_, *ds, nodes_.List(), pods, std::chrono::system_clock::now());
+  std::vector<json::object> nodes;
+  for (const auto& node : nodes_.List()) nodes.push_back(*node);
+  DaemonSetPlan plan = PlanDaemonSet(ds_kind_, *ds, nodes, pods, std::chrono::system_clock::now());
   // Writes only on a cache that has seen our previous ones; status is always reported.
   if (satisfied && (!plan.pods_to_create.empty() || !plan.pods_to_delete.empty())) {
     std::vector<std::string> uids;

@@ -166,9 +166,9 @@ void DeploymentController::OnReplicaSet(const client::Object& rs) {
   }
   const json::value* labels = api::FindPath(rs, "metadata.labels");
   for (const auto& d : deployments_.List()) {
-    if (api::GetString(d, "metadata.namespace") != ns) continue;
-    auto sel = WorkloadSelector(d, DeploymentKind());
-    if (sel && sel->Matches(labels)) queue_.Add(client::ObjectKey(d));
+    if (api::GetString(*d, "metadata.namespace") != ns) continue;
+    auto sel = WorkloadSelector(*d, DeploymentKind());
+    if (sel && sel->Matches(labels)) queue_.Add(client::ObjectKey(*d));
   }
 }
 
@@ -177,14 +177,18 @@ bool DeploymentController::Claim(State& s) {
                                     GetAll(replicasets_, rs_index_.Keys(OwnerIndex(s.uid))),
                                     GetAll(replicasets_, rs_index_.Keys(OrphanIndex(s.ns))));
   bool ok = claimed.ok;
-  std::vector<client::Object>& owned = claimed.objects;
+  std::vector<client::ObjectPtr>& owned = claimed.objects;
   // The new ReplicaSet: the oldest whose template is the deployment's.
-  std::sort(owned.begin(), owned.end(), CreatedBefore);
-  for (auto& rs : owned) {
-    if (!s.new_rs && TemplateMatches(rs, s.d)) {
-      s.new_rs = std::move(rs);
+  std::sort(owned.begin(), owned.end(), [](const client::ObjectPtr& a, const client::ObjectPtr& b) {
+    return CreatedBefore(*a, *b);
+  });
+  // State keeps copies: a sync replaces them with the results of its writes. A deployment has
+  // a handful of ReplicaSets, so this is cheap.
+  for (const auto& rs : owned) {
+    if (!s.new_rs && TemplateMatches(*rs, s.d)) {
+      s.new_rs = *rs;
     } else {
-      s.old.push_back(std::move(rs));
+      s.old.push_back(*rs);
     }
   }
   return ok;
@@ -548,7 +552,7 @@ bool DeploymentController::Sync(const std::string& key) {
   s.key = key;
   s.ns = ns;
   s.name = name;
-  s.d = std::move(*cached);
+  s.d = *cached;  // a copy: the sync replaces it with the result of its writes
   s.uid = std::string(api::GetString(s.d, "metadata.uid"));
   if (Deleting(s.d)) return true;
   s.selector = WorkloadSelector(s.d, DeploymentKind());

@@ -47,9 +47,9 @@ void EndpointsController::Start() {
 
 void EndpointsController::PodChanged(const client::Object& pod) {
   std::string_view ns = api::GetString(pod, "metadata.namespace");
-  for (const client::Object& svc : services_.List()) {
-    if (api::GetString(svc, "metadata.namespace") == ns && ServiceSelects(svc, pod)) {
-      queue_.Add(client::ObjectKey(svc));
+  for (const client::ObjectPtr& svc : services_.List()) {
+    if (api::GetString(*svc, "metadata.namespace") == ns && ServiceSelects(*svc, pod)) {
+      queue_.Add(client::ObjectKey(*svc));
     }
   }
 }
@@ -71,9 +71,10 @@ bool EndpointsController::Sync(const std::string& key) {
   const json::object* selector = api::FindObject(*svc, "spec.selector");
   if (selector == nullptr || selector->empty()) return true;  // user-managed Endpoints
 
+  // EndpointSubsets is pure and takes values: copies of the namespace's pods.
   std::vector<client::Object> pods;
-  for (client::Object& pod : pods_.List()) {
-    if (api::GetString(pod, "metadata.namespace") == ns) pods.push_back(std::move(pod));
+  for (const client::ObjectPtr& pod : pods_.List()) {
+    if (api::GetString(*pod, "metadata.namespace") == ns) pods.push_back(*pod);
   }
   json::array subsets = EndpointSubsets(*svc, pods);
   json::object labels;

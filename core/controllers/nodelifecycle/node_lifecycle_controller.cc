@@ -144,7 +144,8 @@ void NodeLifecycleController::Run() {
 void NodeLifecycleController::Tick() {
   auto now = Clock::now();
   std::set<std::string> seen_nodes;
-  for (client::Object node : nodes_.List()) {
+  for (const client::ObjectPtr& cached : nodes_.List()) {
+    client::Object node = *cached;  // a copy: marking it Unknown and its taints rewrite it
     std::string name(api::GetString(node, "metadata.name"));
     seen_nodes.insert(name);
     Clock::time_point last;
@@ -215,9 +216,10 @@ client::Object NodeLifecycleController::MarkUnknown(const client::Object& node) 
 void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
   for (const std::string& key : PodsOn(node)) {
     auto slash = key.find('/');
-    auto pod = pods_.Get(key.substr(0, slash), key.substr(slash + 1));
-    if (!pod || api::GetString(*pod, "spec.nodeName") != node) continue;
-    json::value* conditions = api::ChildObject(*pod, "status").if_contains("conditions");
+    auto cached = pods_.Get(key.substr(0, slash), key.substr(slash + 1));
+    if (!cached || api::GetString(*cached, "spec.nodeName") != node) continue;
+    client::Object pod = *cached;  // a copy: its Ready condition is rewritten below
+    json::value* conditions = api::ChildObject(pod, "status").if_contains("conditions");
     if (conditions == nullptr || !conditions->is_array()) continue;
     bool changed = false;
     for (auto& c : conditions->get_array()) {
@@ -231,7 +233,7 @@ void NodeLifecycleController::MarkPodsNotReady(const std::string& node) {
       changed = true;
     }
     if (!changed) continue;
-    auto r = client_.Update(KindOf("", "pods"), *pod, /*status=*/true);
+    auto r = client_.Update(KindOf("", "pods"), pod, /*status=*/true);
     if (!r.ok() && r.error().code != 404 && r.error().code != 409) {
       spdlog::warn("node lifecycle: mark pod {} not ready: {}", key, r.error().message);
     }

@@ -50,8 +50,10 @@ bool DeleteBefore(const client::Object& a, const client::Object& b) {
   return api::GetString(a, "metadata.name") > api::GetString(b, "metadata.name");
 }
 
-void SortForDeletion(std::vector<client::Object>& pods) {
-  std::sort(pods.begin(), pods.end(), DeleteBefore);
+void SortForDeletion(std::vector<client::ObjectPtr>& pods) {
+  std::sort(pods.begin(), pods.end(), [](const client::ObjectPtr& a, const client::ObjectPtr& b) {
+    return DeleteBefore(*a, *b);
+  });
 }
 
 }  // namespace skiff::controllers

@@ -14,6 +14,6 @@ namespace skiff::controllers {
 // True when a should be deleted before b.
 bool DeleteBefore(const client::Object& a, const client::Object& b);
 // Sorts pods so that the first ones are the ones to delete.
-void SortForDeletion(std::vector<client::Object>& pods);
+void SortForDeletion(std::vector<client::ObjectPtr>& pods);
 
 }  // namespace skiff::controllers

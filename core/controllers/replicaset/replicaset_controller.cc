@@ -98,9 +98,9 @@ void ReplicaSetController::EnqueueMatching(const client::Object& pod) {
   std::string_view ns = api::GetString(pod, "metadata.namespace");
   const json::value* labels = api::FindPath(pod, "metadata.labels");
   for (const auto& rs : sets_.List()) {
-    if (api::GetString(rs, "metadata.namespace") != ns) continue;
-    auto sel = WorkloadSelector(rs, kind_);
-    if (sel && sel->Matches(labels)) queue_.Add(client::ObjectKey(rs));
+    if (api::GetString(*rs, "metadata.namespace") != ns) continue;
+    auto sel = WorkloadSelector(*rs, kind_);
+    if (sel && sel->Matches(labels)) queue_.Add(client::ObjectKey(*rs));
   }
 }
 
@@ -171,11 +171,11 @@ bool ReplicaSetController::Sync(const std::string& key) {
                                     GetAll(pods_, pod_index_.Keys(OwnerIndex(uid))),
                                     GetAll(pods_, pod_index_.Keys(OrphanIndex(ns))));
   bool ok = claimed.ok;
-  std::vector<client::Object>& owned = claimed.objects;
+  std::vector<client::ObjectPtr>& owned = claimed.objects;
 
-  std::vector<client::Object> active;
+  std::vector<client::ObjectPtr> active;
   for (auto& p : owned) {
-    if (IsPodActive(p)) active.push_back(std::move(p));
+    if (IsPodActive(*p)) active.push_back(std::move(p));
   }
 
   std::int64_t replicas = api::GetInt(rs, "spec.replicas").value_or(1);
@@ -217,12 +217,12 @@ bool ReplicaSetController::Sync(const std::string& key) {
       std::int64_t n = std::min<std::int64_t>(diff, kBurst);
       std::vector<std::string> uids;
       for (std::int64_t i = 0; i < n; ++i) {
-        uids.emplace_back(api::GetString(active[i], "metadata.uid"));
+        uids.emplace_back(api::GetString(*active[i], "metadata.uid"));
       }
       expectations_.Expect(key, 0, uids);
       std::atomic<bool> all_deleted{true};
       ParallelFor(static_cast<int>(n), kParallelWrites, [&](int i) {
-        std::string pod_name(api::GetString(active[i], "metadata.name"));
+        std::string pod_name(api::GetString(*active[i], "metadata.name"));
         auto r = client_.Delete(PodKind(), ns, pod_name);
         if (r.ok()) {
           events_.Record(client::ReferenceTo(rs, kind_), "Normal", "SuccessfulDelete",
@@ -246,9 +246,9 @@ bool ReplicaSetController::Sync(const std::string& key) {
   auto now = std::chrono::system_clock::now();
   std::int64_t fully = 0, ready = 0, available = 0;
   for (const auto& p : active) {
-    if (FullyLabeled(p, rs)) ++fully;
-    if (IsPodReady(p)) ++ready;
-    if (IsPodAvailable(p, min_ready, now)) ++available;
+    if (FullyLabeled(*p, rs)) ++fully;
+    if (IsPodReady(*p)) ++ready;
+    if (IsPodAvailable(*p, min_ready, now)) ++available;
   }
   json::object status{{"replicas", static_cast<std::int64_t>(active.size())},
                       {"fullyLabeledReplicas", fully},

@@ -85,7 +85,7 @@ void StatefulSetController::EnqueueRevisionOwner(const client::Object& revision)
     return;
   }
   for (const auto& set : sets_.List()) {  // an orphan some set may adopt
-    if (api::GetString(set, "metadata.namespace") == ns) queue_.Add(client::ObjectKey(set));
+    if (api::GetString(*set, "metadata.namespace") == ns) queue_.Add(client::ObjectKey(*set));
   }
 }
 
@@ -97,10 +97,10 @@ void StatefulSetController::EnqueueOwnerOf(const client::Object& pod) {
   }
   // An orphan: the sets that might adopt it.
   for (const auto& set : sets_.List()) {
-    if (api::GetString(set, "metadata.namespace") != ns) continue;
-    auto selector = WorkloadSelector(set, set_kind_);
+    if (api::GetString(*set, "metadata.namespace") != ns) continue;
+    auto selector = WorkloadSelector(*set, set_kind_);
     if (selector && selector->Matches(api::FindPath(pod, "metadata.labels"))) {
-      queue_.Add(client::ObjectKey(set));
+      queue_.Add(client::ObjectKey(*set));
     }
   }
 }
@@ -119,12 +119,14 @@ bool StatefulSetController::Sync(const std::string& key) {
   const std::string uid(api::GetString(*set, "metadata.uid"));
   const api::Kind& pod_kind = PodKind();
 
+  // PlanStatefulSet is pure and takes values: copies of this set's pods only.
   std::vector<json::object> pods;
-  for (auto& pod : pods_.List()) {
+  for (const auto& cached : pods_.List()) {
+    const client::Object& pod = *cached;
     if (api::GetString(pod, "metadata.namespace") != ns) continue;
     auto ref = ControllerRef(pod);
     if (ref && ref->uid == uid) {
-      pods.push_back(std::move(pod));
+      pods.push_back(pod);
       continue;
     }
     if (ref || IsTerminating(pod) ||
@@ -137,12 +139,12 @@ bool StatefulSetController::Sync(const std::string& key) {
     pods.push_back(std::move(*adopted));
   }
   std::set<std::string, std::less<>> claims;
-  std::vector<json::object> own_claims;  // CLAIM-NAME-i of this set's claim templates
-  for (auto& claim : claims_.List()) {
-    if (api::GetString(claim, "metadata.namespace") != ns) continue;
-    claims.emplace(api::GetString(claim, "metadata.name"));
-    if (StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"))) {
-      own_claims.push_back(std::move(claim));
+  std::vector<client::ObjectPtr> own_claims;  // CLAIM-NAME-i of this set's claim templates
+  for (const auto& claim : claims_.List()) {
+    if (api::GetString(*claim, "metadata.namespace") != ns) continue;
+    claims.emplace(api::GetString(*claim, "metadata.name"));
+    if (StatefulClaimOrdinal(*set, api::GetString(*claim, "metadata.name"))) {
+      own_claims.push_back(claim);
     }
   }
 
@@ -188,7 +190,8 @@ bool StatefulSetController::Sync(const std::string& key) {
   };
   bool ok = true;
   bool claims_owned = true;
-  for (const auto& claim : own_claims) {
+  for (const auto& own_claim : own_claims) {
+    const client::Object& claim = *own_claim;
     int64_t ordinal = *StatefulClaimOrdinal(*set, api::GetString(claim, "metadata.name"));
     auto owners = RetainedClaimOwners(set_kind_, *set, claim, ordinal, pod_of(ordinal));
     if (!owners) continue;

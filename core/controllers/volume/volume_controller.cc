@@ -59,23 +59,23 @@ json::value CopyOr(const json::object& obj, std::string_view path, json::value f
 VolumeController::VolumeController(client::Client& client, VolumeControllerConfig config)
     : client_(client),
       config_(std::move(config)),
-      claims_(
-          client, ClaimKind(), "", {},
-          client::InformerHandlers{[this](const client::Object& c) {
-                                     queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
-                                                         api::GetString(c, "metadata.name")));
-                                   },
-                                   [this](const client::Object&, const client::Object& c) {
-                                     queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
-                                                         api::GetString(c, "metadata.name")));
-                                   },
-                                   [this](const client::Object& c) {
-                                     for (const client::Object& pv : volumes_.List()) {
-                                       if (ClaimRefMatches(pv, c)) {
-                                         queue_.Add(VolumeKey(api::GetString(pv, "metadata.name")));
-                                       }
-                                     }
-                                   }}),
+      claims_(client, ClaimKind(), "", {},
+              client::InformerHandlers{
+                  [this](const client::Object& c) {
+                    queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
+                                        api::GetString(c, "metadata.name")));
+                  },
+                  [this](const client::Object&, const client::Object& c) {
+                    queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
+                                        api::GetString(c, "metadata.name")));
+                  },
+                  [this](const client::Object& c) {
+                    for (const client::ObjectPtr& pv : volumes_.List()) {
+                      if (ClaimRefMatches(*pv, c)) {
+                        queue_.Add(VolumeKey(api::GetString(*pv, "metadata.name")));
+                      }
+                    }
+                  }}),
       volumes_(client, VolumeKind(), "", {},
                client::InformerHandlers{
                    [this](const client::Object& v) {
@@ -137,21 +137,21 @@ void VolumeController::Start() {
 }
 
 void VolumeController::EnqueuePendingClaims() {
-  for (const client::Object& c : claims_.List()) {
-    if (api::GetString(c, "spec.volumeName").empty()) {
+  for (const client::ObjectPtr& c : claims_.List()) {
+    if (api::GetString(*c, "spec.volumeName").empty()) {
       queue_.Add(
-          ClaimKey(api::GetString(c, "metadata.namespace"), api::GetString(c, "metadata.name")));
+          ClaimKey(api::GetString(*c, "metadata.namespace"), api::GetString(*c, "metadata.name")));
     }
   }
 }
 
 void VolumeController::EnqueueAll() {
-  for (const client::Object& c : claims_.List()) {
+  for (const client::ObjectPtr& c : claims_.List()) {
     queue_.Add(
-        ClaimKey(api::GetString(c, "metadata.namespace"), api::GetString(c, "metadata.name")));
+        ClaimKey(api::GetString(*c, "metadata.namespace"), api::GetString(*c, "metadata.name")));
   }
-  for (const client::Object& v : volumes_.List()) {
-    queue_.Add(VolumeKey(api::GetString(v, "metadata.name")));
+  for (const client::ObjectPtr& v : volumes_.List()) {
+    queue_.Add(VolumeKey(api::GetString(*v, "metadata.name")));
   }
 }
 
@@ -199,7 +199,9 @@ bool VolumeController::SyncClaim(const std::string& ns, const std::string& name)
     }
     return Bind(*volume, *claim);
   }
-  std::vector<client::Object> volumes = volumes_.List();
+  // FindMatchingVolume takes values: copies (volumes are few; this runs per unbound claim).
+  std::vector<client::Object> volumes;
+  for (const client::ObjectPtr& v : volumes_.List()) volumes.push_back(*v);
   if (auto match = FindMatchingVolume(*claim, volumes)) {
     for (client::Object& v : volumes) {
       if (api::GetString(v, "metadata.name") == *match) return Bind(std::move(v), *claim);
@@ -224,7 +226,8 @@ bool VolumeController::SyncClaim(const std::string& ns, const std::string& name)
 bool VolumeController::HasScheduledConsumer(const client::Object& claim) const {
   std::string_view ns = api::GetString(claim, "metadata.namespace");
   std::string_view name = api::GetString(claim, "metadata.name");
-  for (const client::Object& pod : pods_.List()) {
+  for (const client::ObjectPtr& cached : pods_.List()) {
+    const client::Object& pod = *cached;
     if (api::GetString(pod, "metadata.namespace") != ns ||
         api::GetString(pod, "spec.nodeName").empty()) {
       continue;
@@ -426,7 +429,8 @@ bool VolumeController::Reclaim(const client::Object& volume) {
   // No pvc-protection finalizer here: wait instead until no live pod mounts the old claim.
   std::string_view ns = api::GetString(volume, "spec.claimRef.namespace");
   std::string_view claim = api::GetString(volume, "spec.claimRef.name");
-  for (const client::Object& pod : pods_.List()) {
+  for (const client::ObjectPtr& cached : pods_.List()) {
+    const client::Object& pod = *cached;
     std::string_view phase = api::GetString(pod, "status.phase");
     if (api::GetString(pod, "metadata.namespace") != ns || phase == "Succeeded" ||
         phase == "Failed") {

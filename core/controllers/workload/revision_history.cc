@@ -143,25 +143,29 @@ bool ApplyHistory(client::Client& client, const HistoryPlan& plan, std::string_v
 
 bool SyncHistory(client::Client& client, const api::Kind& set_kind, const client::Object& set,
                  const std::optional<api::LabelSelector>& selector,
-                 std::vector<client::Object> cached, const std::string& update_name,
+                 const std::vector<client::ObjectPtr>& cached, const std::string& update_name,
                  const std::string& hash, const std::set<std::string, std::less<>>& live,
                  std::string_view key) {
   std::string_view ns = api::GetString(set, "metadata.namespace");
   std::string_view uid = api::GetString(set, "metadata.uid");
-  std::vector<client::Object> owned, orphans;
-  for (auto& r : cached) {
-    if (api::GetString(r, "metadata.namespace") != ns) continue;
-    auto ref = ControllerRef(r);
+  std::vector<client::ObjectPtr> owned, orphans;
+  for (const auto& r : cached) {
+    if (api::GetString(*r, "metadata.namespace") != ns) continue;
+    auto ref = ControllerRef(*r);
     if (!ref) {
-      orphans.push_back(std::move(r));
+      orphans.push_back(r);
     } else if (ref->uid == uid) {
-      owned.push_back(std::move(r));
+      owned.push_back(r);
     }
   }
   Claimed claimed = ClaimDependents(client, ControllerRevisionKind(), set, set_kind, selector,
-                                    std::move(owned), std::move(orphans));
+                                    std::move(owned), orphans);
   if (!claimed.ok) return false;
-  HistoryPlan plan = PlanHistory(set_kind, set, update_name, hash, claimed.objects, live);
+  // PlanHistory is pure and takes values; a set has a handful of revisions, so copy them.
+  std::vector<client::Object> revisions;
+  revisions.reserve(claimed.objects.size());
+  for (const auto& r : claimed.objects) revisions.push_back(*r);
+  HistoryPlan plan = PlanHistory(set_kind, set, update_name, hash, revisions, live);
   return ApplyHistory(client, plan, ns, key);
 }
 

@@ -59,7 +59,7 @@ bool ApplyHistory(client::Client& client, const HistoryPlan& plan, std::string_v
 // False when a write failed (retry later).
 bool SyncHistory(client::Client& client, const api::Kind& set_kind, const client::Object& set,
                  const std::optional<api::LabelSelector>& selector,
-                 std::vector<client::Object> cached, const std::string& update_name,
+                 const std::vector<client::ObjectPtr>& cached, const std::string& update_name,
                  const std::string& hash, const std::set<std::string, std::less<>>& live,
                  std::string_view key);
 
