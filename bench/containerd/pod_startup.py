@@ -156,6 +156,9 @@ def main():
     ap.add_argument("--skiff", default=os.path.join(REPO, "build", "core", "cmd", "skiff"))
     ap.add_argument("--pods", type=int, default=50)
     ap.add_argument("--mode", choices=["sequential", "burst", "both"], default="both")
+    ap.add_argument("--agent-log-level", default="debug",
+                    help="debug (default) logs each pod's PodStartTrace, so the steps are shown; "
+                         "info is how the agent runs by default (no per-step breakdown)")
     a = ap.parse_args()
     os.environ["SKIFF_BIN"] = os.path.abspath(a.skiff)
     os.environ.setdefault("SKIFF_PLUGIN_DIR",
@@ -177,7 +180,7 @@ def main():
         cd.start()
         server = Server(extra_args=["--no-agent"]).start()
         agent = tc.ContainerdAgent(server, tc.NODE, work, cd.endpoint)
-        agent.global_args = ["--log-level", "debug"]  # the per-step PodStartTrace lines
+        agent.global_args = ["--log-level", a.agent_log_level]  # debug: PodStartTrace lines
         agent.start()
         config.load_kube_config(server.kubeconfig)
         v1 = client.CoreV1Api()
