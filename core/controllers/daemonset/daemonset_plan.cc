@@ -125,11 +125,14 @@ DaemonSetPlan PlanDaemonSet(const api::Kind& ds_kind, const json::object& ds,
     for (const json::object* p : {kept.updated, kept.old}) {
       if (!p || !IsPodReady(*p)) continue;
       node_ready = true;
-      if (IsPodAvailable(*p, min_ready, now)) node_available = true;
+      if (IsPodAvailable(*p, min_ready, now)) {
+        node_available = true;
+      } else {
+        waiting_for_available = true;  // e.g. a surge pod whose old pod goes once it is
+      }
     }
     if (node_ready) ++ready;
     if (node_available) ++available;
-    if (node_ready && !node_available) waiting_for_available = true;
     running.push_back(kept);
   }
   // Pods for nodes that are gone.

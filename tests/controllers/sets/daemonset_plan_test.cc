@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <set>
 
+#include "core/api/api_time.h"
 #include "core/api/json_fields.h"
 #include "core/controllers/daemonset/daemon_pod.h"
 
@@ -77,6 +78,7 @@ std::vector<std::string> PodNodes(const std::vector<json::object>& pods) {
 }
 
 using Strings = std::vector<std::string>;
+using namespace std::chrono_literals;
 const auto kNow = std::chrono::system_clock::now();
 
 TEST(DaemonPod, PinnedToItsNodeWithDefaultTolerations) {
@@ -292,6 +294,30 @@ TEST(DaemonSetPlan, RollingUpdateSurgesWithMaxSurge) {
   // a's old pod (its updated one is available) and b's younger updated duplicate.
   EXPECT_EQ(deleted, (std::set<std::string>{std::string(api::GetString(pods[0], "metadata.uid")),
                                             std::string(api::GetString(pods[5], "metadata.uid"))}));
+}
+
+TEST(DaemonSetPlan, ASurgePodWithinMinReadySecondsKeepsTheOldPodAndAsksToLookAgain) {
+  json::object old_ds = Ds("agent:1");
+  json::object ds = Ds("agent:2");
+  ds["spec"].as_object()["minReadySeconds"] = 30;
+  ds["spec"].as_object()["updateStrategy"].as_object()["rollingUpdate"] =
+      json::object{{"maxSurge", 1}, {"maxUnavailable", 0}};
+  auto ready_since = [](json::object pod, std::chrono::system_clock::time_point t) {
+    pod["status"].as_object()["conditions"].as_array()[0].as_object()["lastTransitionTime"] =
+        api::ApiTime(t);
+    return pod;
+  };
+  std::vector<json::object> pods{ready_since(Pod(old_ds, "a", true), kNow - 1h),
+                                 ready_since(Pod(ds, "a", true), kNow - 5s)};
+  auto plan = PlanDaemonSet(DsKind(), ds, {Node("a")}, pods, kNow);
+  EXPECT_TRUE(plan.pods_to_delete.empty());  // the new pod is ready, not yet available
+  EXPECT_TRUE(plan.pods_to_create.empty());
+  EXPECT_EQ(plan.status.at("numberAvailable"), 1);
+  EXPECT_GT(plan.requeue_after.count(), 0);  // nothing else would bring the set back
+
+  plan = PlanDaemonSet(DsKind(), ds, {Node("a")}, pods, kNow + 30s);
+  ASSERT_EQ(plan.pods_to_delete.size(), 1u);
+  EXPECT_EQ(plan.pods_to_delete[0].at("metadata").at("uid"), pods[0].at("metadata").at("uid"));
 }
 
 TEST(DaemonSetPlan, WaitsForATerminatingPodBeforeReplacingIt) {
