@@ -10,6 +10,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr auto kForegroundRecheck = std::chrono::seconds(5);
+// Between the two passes over an orphaning owner's dependents (see the header).
+constexpr auto kOrphanSettle = std::chrono::milliseconds(500);
 
 enum class OwnerState { kSolid, kWaiting, kGone, kError };
 
@@ -68,6 +70,10 @@ void GarbageCollector::OnUpsert(const api::Kind& kind, const client::Object& obj
 void GarbageCollector::OnDelete(const client::Object& obj) {
   auto node = graph_.Remove(obj);
   if (!node) return;
+  {
+    std::lock_guard lock(mu_);
+    orphan_first_pass_done_.erase(node->uid);
+  }
   // Its dependents may be garbage now; owners waiting for it may be done.
   for (const auto& d : graph_.Dependents(node->uid)) queue_.Add(d.uid);
   for (const auto& o : node->owners) {
@@ -119,7 +125,18 @@ bool GarbageCollector::ProcessOrphan(const GraphNode& owner) {
     auto r = Release(client_, *d.kind, *fresh, owner.uid);
     if (!r.ok() && r.error().code != 404) return false;
   }
+  {
+    std::lock_guard lock(mu_);
+    if (orphan_first_pass_done_.insert(owner.uid).second) {
+      queue_.AddAfter(owner.uid, kOrphanSettle);  // dependents still on their way get released
+      return true;
+    }
+  }
   if (!RemoveFinalizer(owner, kOrphanFinalizer)) return false;
+  {
+    std::lock_guard lock(mu_);
+    orphan_first_pass_done_.erase(owner.uid);
+  }
   spdlog::info("garbage collector: orphaned the dependents of {} {}/{}", owner.kind->kind, owner.ns,
                owner.name);
   return true;

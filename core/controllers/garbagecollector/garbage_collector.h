@@ -6,12 +6,17 @@
 //  - foreground (owner has the foregroundDeletion finalizer): dependents are deleted first,
 //    the owner's finalizer is removed once no dependent with blockOwnerDeletion is left;
 //  - orphan (owner has the orphan finalizer): the owner's uid is removed from its dependents'
-//    ownerReferences, then the finalizer.
+//    ownerReferences, then the finalizer. Each informer delivers on a thread of its own, so a
+//    dependent created just before the owner's deletion may reach the graph after it: the
+//    dependents are released twice, kOrphanSettle apart, before the finalizer goes.
 // An owner missing from the watched graph is looked up live before a dependent is collected,
 // so a dependent created just before its owner is observed is safe. Watches every kind but
 // Events. The Client must outlive it.
 
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "core/client/client.h"
@@ -46,6 +51,8 @@ class GarbageCollector {
   client::WorkQueue queue_;  // object uids
   OwnerGraph graph_;
   std::vector<std::unique_ptr<client::Informer>> informers_;
+  std::mutex mu_;
+  std::set<std::string> orphan_first_pass_done_;  // owner uids
   ControllerWorkers runner_;
 };
 
