@@ -50,6 +50,8 @@ class ParsedEvents {
     json::value v = json::parse(*ev.object);
     auto parsed = std::make_shared<const Object>(std::move(v.as_object()));
     std::lock_guard lock(mu_);
+    // Another watch may have parsed the same event meanwhile: all of them share its object.
+    if (slot.text == ev.object) return slot.parsed;
     slot.text = ev.object;
     slot.parsed = parsed;
     return parsed;
