@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
   config.bind_workers = bind_workers;
   config.percentage_of_nodes_to_score = percentage;
   config.record_events = !no_events;
-  scheduler::Scheduler sched(*client, config);
+  client::InformerFactory informers(*client);
+  scheduler::Scheduler sched(informers, config);
   auto start = Clock::now();
   const double cpu_start = CpuSeconds();
   if (Status s = sched.Start(); !s.ok()) {

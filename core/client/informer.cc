@@ -24,13 +24,13 @@ std::string ObjectKey(const Object& obj) {
   return ns.empty() ? std::string(name) : std::string(ns) + "/" + std::string(name);
 }
 
+InformerRegistration::~InformerRegistration() { informer_.RemoveHandlers(id_); }
+
 Informer::Informer(Client& client, const api::Kind& kind, std::string ns, ListOptions selectors,
                    InformerHandlers handlers)
-    : client_(client),
-      kind_(kind),
-      ns_(std::move(ns)),
-      selectors_(std::move(selectors)),
-      handlers_(std::move(handlers)) {}
+    : client_(client), kind_(kind), ns_(std::move(ns)), selectors_(std::move(selectors)) {
+  handlers_.emplace(0, std::move(handlers));
+}
 
 Informer::~Informer() {
   {
@@ -41,7 +41,24 @@ Informer::~Informer() {
   if (thread_.joinable()) thread_.join();
 }
 
+std::unique_ptr<InformerRegistration> Informer::AddHandlers(InformerHandlers handlers) {
+  std::lock_guard dispatch(dispatch_mu_);
+  if (handlers.on_add) {
+    for (const ObjectPtr& obj : List()) handlers.on_add(*obj);
+  }
+  std::uint64_t id = next_handlers_id_++;
+  handlers_.emplace(id, std::move(handlers));
+  return std::make_unique<InformerRegistration>(*this, id);
+}
+
+void Informer::RemoveHandlers(std::uint64_t id) {
+  std::lock_guard dispatch(dispatch_mu_);
+  handlers_.erase(id);
+}
+
 void Informer::Start() {
+  std::lock_guard lock(mu_);
+  if (thread_.joinable()) return;
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -67,6 +84,7 @@ std::vector<ObjectPtr> Informer::List() const {
 }
 
 void Informer::Replace(std::vector<Object> items) {
+  std::lock_guard dispatch(dispatch_mu_);
   std::map<std::string, ObjectPtr> fresh;
   for (auto& o : items) {
     std::string key = ObjectKey(o);
@@ -89,14 +107,16 @@ void Informer::Replace(std::vector<Object> items) {
     }
     cache_ = std::move(fresh);
   }
-  for (const auto& o : added) {
-    if (handlers_.on_add) handlers_.on_add(*o);
-  }
-  for (const auto& [o, n] : updated) {
-    if (handlers_.on_update) handlers_.on_update(*o, *n);
-  }
-  for (const auto& o : deleted) {
-    if (handlers_.on_delete) handlers_.on_delete(*o);
+  for (const auto& [id, h] : handlers_) {
+    for (const auto& o : added) {
+      if (h.on_add) h.on_add(*o);
+    }
+    for (const auto& [o, n] : updated) {
+      if (h.on_update) h.on_update(*o, *n);
+    }
+    for (const auto& o : deleted) {
+      if (h.on_delete) h.on_delete(*o);
+    }
   }
 }
 
@@ -117,6 +137,7 @@ void Informer::Apply(const WatchEvent& ev) {
   }
   std::string key = ObjectKey(*ev.object);
   bool deleted = ev.type == "DELETED";
+  std::lock_guard dispatch(dispatch_mu_);
   // The event's object itself goes into the cache: no copy (it is immutable).
   const ObjectPtr& obj = ev.object;
   ObjectPtr old;
@@ -135,12 +156,14 @@ void Informer::Apply(const WatchEvent& ev) {
       cache_.emplace(std::move(key), obj);
     }
   }
-  if (deleted) {
-    if (handlers_.on_delete) handlers_.on_delete(*obj);
-  } else if (old) {
-    if (handlers_.on_update) handlers_.on_update(*old, *obj);
-  } else if (handlers_.on_add) {
-    handlers_.on_add(*obj);
+  for (const auto& [id, h] : handlers_) {
+    if (deleted) {
+      if (h.on_delete) h.on_delete(*obj);
+    } else if (old) {
+      if (h.on_update) h.on_update(*old, *obj);
+    } else if (h.on_add) {
+      h.on_add(*obj);
+    }
   }
 }
 

@@ -20,6 +20,7 @@
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
+#include "core/client/informer_factory.h"
 #include "core/cmd/agent_command.h"
 #include "core/controllers/daemonset/daemonset_controller.h"
 #include "core/controllers/deployment/deployment_controller.h"
@@ -132,27 +133,29 @@ int RunServer(const ServerOptions& opts) {
   }
   Bootstrap(registry);
   auto client = client::NewInProcessClient(registry);
-  controllers::NamespaceController namespaces(*client);
+  // One informer per kind, shared by the controllers and the scheduler.
+  client::InformerFactory informers(*client);
+  controllers::NamespaceController namespaces(informers);
   namespaces.Start();
   // The workload controllers and the garbage collector.
-  controllers::GarbageCollector garbage_collector(*client);
+  controllers::GarbageCollector garbage_collector(informers);
   garbage_collector.Start();
   controllers::ReplicaSetController replicasets(
-      *client, *api::KindRegistry::Builtin().ByResource("apps", "v1", "replicasets"));
+      informers, *api::KindRegistry::Builtin().ByResource("apps", "v1", "replicasets"));
   replicasets.Start();
   controllers::ReplicaSetController replication_controllers(
-      *client, *api::KindRegistry::Builtin().ByResource("", "v1", "replicationcontrollers"));
+      informers, *api::KindRegistry::Builtin().ByResource("", "v1", "replicationcontrollers"));
   replication_controllers.Start();
-  controllers::DeploymentController deployments(*client);
+  controllers::DeploymentController deployments(informers);
   deployments.Start();
   // The cluster-level controllers.
-  controllers::EndpointsController endpoints(*client);
+  controllers::EndpointsController endpoints(informers);
   endpoints.Start();
   controllers::NodeLifecycleConfig lifecycle_config;
   lifecycle_config.grace_period = *grace;
   lifecycle_config.monitor_period =
       std::clamp(*grace / 8, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
-  controllers::NodeLifecycleController node_lifecycle(*client, lifecycle_config);
+  controllers::NodeLifecycleController node_lifecycle(informers, lifecycle_config);
   node_lifecycle.Start();
   // The built-in hostpath driver provisions the default StorageClass's volumes (agents on this
   // machine mount them when their hostpath root is the same directory).
@@ -171,21 +174,21 @@ int RunServer(const ServerOptions& opts) {
   } else {
     spdlog::warn("no volume provisioning: hostpath driver: {}", hostpath.status().ToString());
   }
-  controllers::VolumeController volumes(*client, std::move(volume_config));
+  controllers::VolumeController volumes(informers, std::move(volume_config));
   volumes.Start();
   // The scheduler: in-process client, default config.
   std::unique_ptr<scheduler::Scheduler> pod_scheduler;
   if (!opts.no_scheduler) {
-    pod_scheduler = std::make_unique<scheduler::Scheduler>(*client, scheduler::SchedulerConfig{});
+    pod_scheduler = std::make_unique<scheduler::Scheduler>(informers, scheduler::SchedulerConfig{});
     if (Status s = pod_scheduler->Start(); !s.ok()) {
       spdlog::error("scheduler: {}", s.message());
       return 1;
     }
   }
   // The DaemonSet and StatefulSet controllers.
-  controllers::DaemonSetController daemonsets(*client);
+  controllers::DaemonSetController daemonsets(informers);
   daemonsets.Start();
-  controllers::StatefulSetController statefulsets(*client);
+  controllers::StatefulSetController statefulsets(informers);
   statefulsets.Start();
   apiserver::Compactor compactor(
       **store,

@@ -2,23 +2,24 @@
 
 namespace skiff::scheduler {
 
-InformerLister::InformerLister(client::Client& client, std::function<void()> on_change) {
-  client::InformerHandlers h;
-  h.on_add = [on_change](const client::Object&) { on_change(); };
-  h.on_update = [on_change](const client::Object&, const client::Object&) { on_change(); };
-  h.on_delete = [on_change](const client::Object&) { on_change(); };
+InformerLister::InformerLister(client::InformerFactory& informers, std::function<void()> on_change)
+    : on_change_(std::move(on_change)) {
   const auto& kinds = api::KindRegistry::Builtin();
   for (const auto& [group, resource] :
        {std::pair{"", "persistentvolumeclaims"}, std::pair{"", "persistentvolumes"},
         std::pair{"storage.k8s.io", "storageclasses"}}) {
-    informers_.emplace(resource, std::make_unique<client::Informer>(
-                                     client, *kinds.ByResource(group, "v1", resource), "",
-                                     client::ListOptions{}, h));
+    informers_.emplace(resource, &informers.For(*kinds.ByResource(group, "v1", resource)));
   }
 }
 
 void InformerLister::Start() {
-  for (auto& [_, inf] : informers_) inf->Start();
+  for (auto& [_, informer] : informers_) {
+    handlers_.push_back(informer->AddHandlers(client::InformerHandlers{
+        [this](const client::Object&) { on_change_(); },
+        [this](const client::Object&, const client::Object&) { on_change_(); },
+        [this](const client::Object&) { on_change_(); }}));
+    informer->Start();
+  }
 }
 
 bool InformerLister::WaitForSync(std::chrono::milliseconds timeout) {

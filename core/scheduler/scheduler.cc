@@ -68,8 +68,9 @@ bool NodeSchedulingRelevantChange(const Object& a, const Object& b) {
 
 class Scheduler::Impl {
  public:
-  Impl(client::Client& client, SchedulerConfig config, PluginRegistry registry)
-      : client_(client),
+  Impl(client::InformerFactory& informers, SchedulerConfig config, PluginRegistry registry)
+      : informers_(informers),
+        client_(informers.client()),
         config_(std::move(config)),
         registry_(std::move(registry)),
         pods_kind_(*api::KindRegistry::Builtin().ByResource("", "v1", "pods")),
@@ -81,7 +82,7 @@ class Scheduler::Impl {
     queue_ = std::make_unique<SchedulingQueue>(Millis(config_.initial_backoff_seconds),
                                                Millis(config_.max_backoff_seconds),
                                                Millis(config_.max_unschedulable_seconds));
-    lister_ = std::make_unique<InformerLister>(client_, [this] { OnVolumeChange(); });
+    lister_ = std::make_unique<InformerLister>(informers_, [this] { OnVolumeChange(); });
     PluginContext context{&client_, lister_.get()};
     auto fw = Framework::New(registry_, config_.plugins, context);
     if (!fw.ok()) return fw.status();
@@ -105,15 +106,15 @@ class Scheduler::Impl {
     nh.on_delete = [this](const Object& n) {
       cache_.RemoveNode(std::string(api::GetString(n, "metadata.name")));
     };
-    node_informer_ =
-        std::make_unique<client::Informer>(client_, nodes_kind_, "", client::ListOptions{}, nh);
+    node_informer_ = &informers_.For(nodes_kind_);
+    node_handlers_ = node_informer_->AddHandlers(std::move(nh));
 
     client::InformerHandlers ph;
     ph.on_add = [this](const Object& p) { OnPod(nullptr, p); };
     ph.on_update = [this](const Object& o, const Object& n) { OnPod(&o, n); };
     ph.on_delete = [this](const Object& p) { OnPodDelete(p); };
-    pod_informer_ =
-        std::make_unique<client::Informer>(client_, pods_kind_, "", client::ListOptions{}, ph);
+    pod_informer_ = &informers_.For(pods_kind_);
+    pod_handlers_ = pod_informer_->AddHandlers(std::move(ph));
 
     lister_->Start();
     node_informer_->Start();
@@ -125,8 +126,8 @@ class Scheduler::Impl {
 
   void Stop() {
     if (stopped_.exchange(true) || !queue_) return;
-    pod_informer_.reset();
-    node_informer_.reset();
+    pod_handlers_.reset();
+    node_handlers_.reset();
     queue_->Close();
     if (thread_.joinable()) thread_.join();
     binders_.reset();  // finishes bindings in flight
@@ -280,6 +281,7 @@ class Scheduler::Impl {
     });
   }
 
+  client::InformerFactory& informers_;
   client::Client& client_;
   const SchedulerConfig config_;
   const PluginRegistry registry_;
@@ -294,8 +296,10 @@ class Scheduler::Impl {
   std::unique_ptr<PodPlacer> placer_;
   std::unique_ptr<TaskPool> binders_;
   std::unique_ptr<client::EventRecorder> events_;
-  std::unique_ptr<client::Informer> node_informer_;
-  std::unique_ptr<client::Informer> pod_informer_;
+  client::Informer* node_informer_ = nullptr;  // shared, from informers_
+  client::Informer* pod_informer_ = nullptr;
+  std::unique_ptr<client::InformerRegistration> node_handlers_;
+  std::unique_ptr<client::InformerRegistration> pod_handlers_;
   std::thread thread_;
   std::atomic<bool> stopped_{false};
   std::atomic<uint64_t> scheduled_{0};
@@ -303,11 +307,12 @@ class Scheduler::Impl {
   std::atomic<uint64_t> errors_{0};
 };
 
-Scheduler::Scheduler(client::Client& client, SchedulerConfig config)
-    : Scheduler(client, std::move(config), InTreeRegistry()) {}
+Scheduler::Scheduler(client::InformerFactory& informers, SchedulerConfig config)
+    : Scheduler(informers, std::move(config), InTreeRegistry()) {}
 
-Scheduler::Scheduler(client::Client& client, SchedulerConfig config, PluginRegistry registry)
-    : impl_(std::make_unique<Impl>(client, std::move(config), std::move(registry))) {}
+Scheduler::Scheduler(client::InformerFactory& informers, SchedulerConfig config,
+                     PluginRegistry registry)
+    : impl_(std::make_unique<Impl>(informers, std::move(config), std::move(registry))) {}
 
 Scheduler::~Scheduler() = default;
 

@@ -8,7 +8,7 @@
 // with the reasons and a FailedScheduling event, and are retried on cluster changes.
 //
 // Works the same over the in-process and the HTTP client. Thread-safe; Start and Stop once
-// each. The Client must outlive the Scheduler.
+// each. Its informers come from the factory, which must outlive the Scheduler.
 
 #include <atomic>
 #include <chrono>
@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "core/base/status.h"
-#include "core/client/client.h"
+#include "core/client/informer_factory.h"
 #include "core/scheduler/plugin_registry.h"
 #include "core/scheduler/scheduler_config.h"
 
@@ -31,8 +31,8 @@ struct SchedulerStats {
 class Scheduler {
  public:
   // Uses the in-tree plugins.
-  Scheduler(client::Client& client, SchedulerConfig config);
-  Scheduler(client::Client& client, SchedulerConfig config, PluginRegistry registry);
+  Scheduler(client::InformerFactory& informers, SchedulerConfig config);
+  Scheduler(client::InformerFactory& informers, SchedulerConfig config, PluginRegistry registry);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;

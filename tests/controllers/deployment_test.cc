@@ -87,9 +87,9 @@ client::Object Deployment(const std::string& name, int replicas, const std::stri
 class DeploymentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    gc_ = std::make_unique<GarbageCollector>(cluster_.client());
-    rs_ = std::make_unique<ReplicaSetController>(cluster_.client(), rs_kind_);
-    dc_ = std::make_unique<DeploymentController>(cluster_.client());
+    gc_ = std::make_unique<GarbageCollector>(cluster_.informers());
+    rs_ = std::make_unique<ReplicaSetController>(cluster_.informers(), rs_kind_);
+    dc_ = std::make_unique<DeploymentController>(cluster_.informers());
     gc_->Start();
     rs_->Start();
     dc_->Start();

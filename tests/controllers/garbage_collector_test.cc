@@ -20,7 +20,7 @@ namespace json = boost::json;
 class GarbageCollectorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    gc_ = std::make_unique<GarbageCollector>(cluster_.client());
+    gc_ = std::make_unique<GarbageCollector>(cluster_.informers());
     gc_->Start();
     ASSERT_TRUE(gc_->WaitForSync(5s));
   }
@@ -154,7 +154,7 @@ TEST_F(GarbageCollectorTest, DanglingReferences) {
 }
 
 TEST_F(GarbageCollectorTest, ForegroundReplicaSetGoesAfterItsPods) {
-  ReplicaSetController rsc(cluster_.client(), KindOf("apps", "replicasets"));
+  ReplicaSetController rsc(cluster_.informers(), KindOf("apps", "replicasets"));
   rsc.Start();
   ASSERT_TRUE(rsc.WaitForSync(5s));
   const api::Kind& rs_kind = KindOf("apps", "replicasets");

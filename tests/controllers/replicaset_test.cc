@@ -39,7 +39,7 @@ client::Object ReplicaSet(const std::string& name, int replicas, int min_ready =
 class ReplicaSetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    controller_ = std::make_unique<ReplicaSetController>(cluster_.client(), rs_kind_);
+    controller_ = std::make_unique<ReplicaSetController>(cluster_.informers(), rs_kind_);
     controller_->Start();
     ASSERT_TRUE(controller_->WaitForSync(5s));
   }
@@ -245,8 +245,9 @@ class PodCreateFails : public client::Client {
 TEST(ReplicaSetEventsTest, FailedCreateIsAWarningWithTheError) {
   TestCluster cluster;
   PodCreateFails failing(cluster.client());
+  client::InformerFactory failing_informers(failing);
   const api::Kind& rs_kind = KindOf("apps", "replicasets");
-  ReplicaSetController controller(failing, rs_kind);
+  ReplicaSetController controller(failing_informers, rs_kind);
   controller.Start();
   ASSERT_TRUE(controller.WaitForSync(5s));
   auto rs = cluster.client().Create(rs_kind, "default", ReplicaSet("web", 2));
@@ -263,7 +264,7 @@ TEST(ReplicaSetEventsTest, FailedCreateIsAWarningWithTheError) {
 TEST(ReplicationControllerTest, ManagesPodsByMapSelector) {
   TestCluster cluster;
   const api::Kind& rc_kind = KindOf("", "replicationcontrollers");
-  ReplicaSetController controller(cluster.client(), rc_kind);
+  ReplicaSetController controller(cluster.informers(), rc_kind);
   controller.Start();
   ASSERT_TRUE(controller.WaitForSync(5s));
   client::Object rc{{"apiVersion", "v1"},

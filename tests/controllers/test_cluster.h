@@ -15,6 +15,7 @@
 #include "core/api/json_fields.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
+#include "core/client/informer_factory.h"
 #include "core/store/memory_store.h"
 
 namespace skiff::controllers::testing {
@@ -31,12 +32,15 @@ class TestCluster {
     store_ = store::NewMemoryStore();
     registry_ = std::make_unique<apiserver::ObjectRegistry>(*store_, api::KindRegistry::Builtin());
     client_ = client::NewInProcessClient(*registry_);
+    informers_ = std::make_unique<client::InformerFactory>(*client_);
     auto r = client_->Create(KindOf("", "namespaces"), "",
                              client::Object{{"metadata", {{"name", "default"}}}});
     EXPECT_TRUE(r.ok());
   }
 
   client::Client& client() { return *client_; }
+  // The controllers under test share these, as in `skiff server`.
+  client::InformerFactory& informers() { return *informers_; }
 
   std::vector<client::Object> List(const api::Kind& kind, const std::string& selector = "") {
     client::ListOptions opts;
@@ -107,6 +111,7 @@ class TestCluster {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<apiserver::ObjectRegistry> registry_;
   std::unique_ptr<client::Client> client_;
+  std::unique_ptr<client::InformerFactory> informers_;
 };
 
 // Plays the node agent while alive: makes every new pod Running and Ready within ~20 ms.

@@ -8,6 +8,7 @@
 #include "core/api/json_fields.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
+#include "core/client/informer_factory.h"
 #include "core/scheduler/scheduler.h"
 #include "core/store/memory_store.h"
 #include "tests/scheduler/test_objects.h"
@@ -24,6 +25,7 @@ class SchedulerE2ETest : public ::testing::Test {
     store_ = store::NewMemoryStore();
     registry_ = std::make_unique<apiserver::ObjectRegistry>(*store_, api::KindRegistry::Builtin());
     client_ = client::NewInProcessClient(*registry_);
+    informers_ = std::make_unique<client::InformerFactory>(*client_);
     const auto& kinds = api::KindRegistry::Builtin();
     ns_ = kinds.ByResource("", "v1", "namespaces");
     nodes_ = kinds.ByResource("", "v1", "nodes");
@@ -35,6 +37,7 @@ class SchedulerE2ETest : public ::testing::Test {
   void TearDown() override {
     if (scheduler_) scheduler_->Stop();
     scheduler_.reset();
+    informers_.reset();
     client_.reset();
   }
 
@@ -42,7 +45,7 @@ class SchedulerE2ETest : public ::testing::Test {
     SchedulerConfig config;
     config.initial_backoff_seconds = 0.05;
     config.max_backoff_seconds = 0.2;
-    scheduler_ = std::make_unique<Scheduler>(*client_, config);
+    scheduler_ = std::make_unique<Scheduler>(*informers_, config);
     ASSERT_TRUE(scheduler_->Start().ok());
     ASSERT_TRUE(scheduler_->WaitForSync(10s));
   }
@@ -105,6 +108,7 @@ class SchedulerE2ETest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<apiserver::ObjectRegistry> registry_;
   std::unique_ptr<client::Client> client_;
+  std::unique_ptr<client::InformerFactory> informers_;
   std::unique_ptr<Scheduler> scheduler_;
   const api::Kind* ns_ = nullptr;
   const api::Kind* nodes_ = nullptr;

@@ -43,41 +43,38 @@ client::ListOptions Labelled(std::string label) {
 
 }  // namespace
 
-DaemonSetController::DaemonSetController(client::Client& client)
-    : client_(client),
+DaemonSetController::DaemonSetController(client::InformerFactory& informers)
+    : client_(informers.client()),
       ds_kind_(Kind("apps", "daemonsets")),
-      sets_(client, ds_kind_, "", {},
-            client::InformerHandlers{
-                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-                [this](const client::Object&, const client::Object& o) {
-                  queue_.Add(client::ObjectKey(o));
-                },
-                [this](const client::Object& o) { expectations_.Forget(client::ObjectKey(o)); }}),
+      sets_(informers.For(ds_kind_)),
       // Only pods with a revision label (DaemonSet and StatefulSet pods): a Deployment's
       // thousands are not worth caching. Orphans left by an orphaning delete keep the label.
-      pods_(client, PodKind(), "", Labelled("controller-revision-hash"),
-            client::InformerHandlers{[this](const client::Object& o) { OnPodAdd(o); },
-                                     [this](const client::Object& old_pod,
-                                            const client::Object& o) { OnPodUpdate(old_pod, o); },
-                                     [this](const client::Object& o) { OnPodDelete(o); }}),
-      nodes_(client, Kind("", "nodes"), "", {},
-             client::InformerHandlers{
-                 [this](const client::Object&) { EnqueueAll(); },
-                 [this](const client::Object& old_node, const client::Object& node) {
-                   if (!SamePlacement(old_node, node)) EnqueueAll();
-                 },
-                 [this](const client::Object&) { EnqueueAll(); }}),
-      revisions_(
-          client, ControllerRevisionKind(), "", {},
-          client::InformerHandlers{
-              [this](const client::Object& o) { EnqueueRevisionOwner(o); },
-              [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
-              [this](const client::Object& o) { EnqueueRevisionOwner(o); }}),
+      pods_(informers.For(PodKind(), Labelled("controller-revision-hash"))),
+      nodes_(informers.For(Kind("", "nodes"))),
+      revisions_(informers.For(ControllerRevisionKind())),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 DaemonSetController::~DaemonSetController() { workers_.Stop(); }
 
 void DaemonSetController::Start() {
+  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object& o) { expectations_.Forget(client::ObjectKey(o)); }}));
+  handlers_.push_back(pods_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { OnPodAdd(o); },
+      [this](const client::Object& old_pod, const client::Object& o) { OnPodUpdate(old_pod, o); },
+      [this](const client::Object& o) { OnPodDelete(o); }}));
+  handlers_.push_back(nodes_.AddHandlers(
+      client::InformerHandlers{[this](const client::Object&) { EnqueueAll(); },
+                               [this](const client::Object& old_node, const client::Object& node) {
+                                 if (!SamePlacement(old_node, node)) EnqueueAll();
+                               },
+                               [this](const client::Object&) { EnqueueAll(); }}));
+  handlers_.push_back(revisions_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { EnqueueRevisionOwner(o); },
+      [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
+      [this](const client::Object& o) { EnqueueRevisionOwner(o); }}));
   sets_.Start();
   pods_.Start();
   nodes_.Start();

@@ -110,44 +110,40 @@ struct DeploymentController::State {
   }
 };
 
-DeploymentController::DeploymentController(client::Client& client, int workers)
-    : client_(client),
+DeploymentController::DeploymentController(client::InformerFactory& informers, int workers)
+    : client_(informers.client()),
       workers_(workers),
-      events_(client, "deployment-controller", 1000, 2),
+      events_(client_, "deployment-controller", 1000, 2),
       rs_index_(IndexReplicaSet),
-      deployments_(client, DeploymentKind(), "", {},
-                   client::InformerHandlers{
-                       [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-                       [this](const client::Object&, const client::Object& o) {
-                         queue_.Add(client::ObjectKey(o));
-                       },
-                       [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}),
-      replicasets_(
-          client, ReplicaSetKind(), "", {},
-          client::InformerHandlers{
-              [this](const client::Object& o) { OnReplicaSet(o); },
-              [this](const client::Object& old_rs, const client::Object& o) {
-                // A change of owner: the old one has lost it.
-                auto a = ControllerRef(old_rs);
-                auto b = ControllerRef(o);
-                if (a && a->kind == "Deployment" && (!b || a->uid != b->uid)) {
-                  queue_.Add(std::string(api::GetString(o, "metadata.namespace")) + "/" + a->name);
-                }
-                OnReplicaSet(o);
-              },
-              [this](const client::Object& o) {
-                rs_index_.Remove(o);
-                auto ref = ControllerRef(o);
-                if (ref && ref->kind == "Deployment") {
-                  queue_.Add(std::string(api::GetString(o, "metadata.namespace")) + "/" +
-                             ref->name);
-                }
-              }}),
+      deployments_(informers.For(DeploymentKind())),
+      replicasets_(informers.For(ReplicaSetKind())),
       runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 DeploymentController::~DeploymentController() { runner_.Stop(); }
 
 void DeploymentController::Start() {
+  handlers_.push_back(replicasets_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { OnReplicaSet(o); },
+      [this](const client::Object& old_rs, const client::Object& o) {
+        // A change of owner: the old one has lost it.
+        auto a = ControllerRef(old_rs);
+        auto b = ControllerRef(o);
+        if (a && a->kind == "Deployment" && (!b || a->uid != b->uid)) {
+          queue_.Add(std::string(api::GetString(o, "metadata.namespace")) + "/" + a->name);
+        }
+        OnReplicaSet(o);
+      },
+      [this](const client::Object& o) {
+        rs_index_.Remove(o);
+        auto ref = ControllerRef(o);
+        if (ref && ref->kind == "Deployment") {
+          queue_.Add(std::string(api::GetString(o, "metadata.namespace")) + "/" + ref->name);
+        }
+      }}));
+  handlers_.push_back(deployments_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
   replicasets_.Start();
   deployments_.Start();
   runner_.Start(workers_);

@@ -2,23 +2,23 @@
 
 // DeploymentController: rolls a Deployment's pod template out through ReplicaSets named
 // "<deployment>-<pod-template-hash>" (the hash also labels the RS selector and template). The
-// ReplicaSet whose template equals the Deployment's is the new one; its revision annotation
-// is one more than any older one's (so `kubectl rollout undo`, which copies an old template
-// back, revives that ReplicaSet under a new revision). RollingUpdate scales the new
-// ReplicaSet up within maxSurge and the old ones down within maxUnavailable, counting a pod
-// available after minReadySeconds; Recreate scales the old ones to zero first. Paused
-// deployments are only scaled. Old ReplicaSets beyond revisionHistoryLimit are deleted once
-// scaled down. Status: replicas, updatedReplicas, readyReplicas, availableReplicas,
-// unavailableReplicas, observedGeneration, and the Available and Progressing conditions
-// (NewReplicaSetAvailable / ReplicaSetUpdated / ProgressDeadlineExceeded / DeploymentPaused),
-// as `kubectl rollout status` reads them. Every scaling of a ReplicaSet is a ScalingReplicaSet
-// Event on the Deployment. The Client must outlive it.
+// ReplicaSet whose template equals the Deployment's is the new one; its revision annotation is one
+// more than any older one's (so `kubectl rollout undo`, which copies an old template back, revives
+// that ReplicaSet under a new revision). RollingUpdate scales the new ReplicaSet up within maxSurge
+// and the old ones down within maxUnavailable, counting a pod available after minReadySeconds;
+// Recreate scales the old ones to zero first. Paused deployments are only scaled. Old ReplicaSets
+// beyond revisionHistoryLimit are deleted once scaled down. Status: replicas, updatedReplicas,
+// readyReplicas, availableReplicas, unavailableReplicas, observedGeneration, and the Available and
+// Progressing conditions (NewReplicaSetAvailable / ReplicaSetUpdated / ProgressDeadlineExceeded /
+// DeploymentPaused), as `kubectl rollout status` reads them. Every scaling of a ReplicaSet is a
+// ScalingReplicaSet Event on the Deployment. The InformerFactory must outlive it.
 
 #include <memory>
+#include <vector>
 
 #include "core/client/client.h"
 #include "core/client/event_recorder.h"
-#include "core/client/informer.h"
+#include "core/client/informer_factory.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
 #include "core/controllers/common/object_index.h"
@@ -27,7 +27,7 @@ namespace skiff::controllers {
 
 class DeploymentController {
  public:
-  explicit DeploymentController(client::Client& client, int workers = 2);
+  explicit DeploymentController(client::InformerFactory& informers, int workers = 2);
   ~DeploymentController();
   DeploymentController(const DeploymentController&) = delete;
   DeploymentController& operator=(const DeploymentController&) = delete;
@@ -53,8 +53,9 @@ class DeploymentController {
   client::WorkQueue queue_;
   client::EventRecorder events_;  // ScalingReplicaSet
   ObjectIndex rs_index_;          // "owner/<uid>" and "orphan/<namespace>"
-  client::Informer deployments_;
-  client::Informer replicasets_;
+  client::Informer& deployments_;
+  client::Informer& replicasets_;
+  std::vector<std::unique_ptr<client::InformerRegistration>> handlers_;  // on the above
   ControllerWorkers runner_;
 };
 

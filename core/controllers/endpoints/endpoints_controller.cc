@@ -16,27 +16,26 @@ const api::Kind& KindOf(const char* resource) {
 
 }  // namespace
 
-EndpointsController::EndpointsController(client::Client& client)
-    : client_(client),
-      services_(client, KindOf("services"), "", {},
-                client::InformerHandlers{
-                    [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-                    [this](const client::Object&, const client::Object& o) {
-                      queue_.Add(client::ObjectKey(o));
-                    },
-                    [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}),
-      pods_(client, KindOf("pods"), "", {},
-            client::InformerHandlers{[this](const client::Object& o) { PodChanged(o); },
-                                     [this](const client::Object& old, const client::Object& o) {
-                                       PodChanged(old);
-                                       PodChanged(o);
-                                     },
-                                     [this](const client::Object& o) { PodChanged(o); }}),
+EndpointsController::EndpointsController(client::InformerFactory& informers)
+    : client_(informers.client()),
+      services_(informers.For(KindOf("services"))),
+      pods_(informers.For(KindOf("pods"))),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 EndpointsController::~EndpointsController() { workers_.Stop(); }
 
 void EndpointsController::Start() {
+  handlers_.push_back(services_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
+  handlers_.push_back(pods_.AddHandlers(
+      client::InformerHandlers{[this](const client::Object& o) { PodChanged(o); },
+                               [this](const client::Object& old, const client::Object& o) {
+                                 PodChanged(old);
+                                 PodChanged(o);
+                               },
+                               [this](const client::Object& o) { PodChanged(o); }}));
   services_.Start();
   pods_.Start();
   // Pods the informer has not listed yet would read as "no endpoints" and empty them.

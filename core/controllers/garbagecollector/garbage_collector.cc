@@ -17,35 +17,34 @@ enum class OwnerState { kSolid, kWaiting, kGone, kError };
 
 }  // namespace
 
-GarbageCollector::GarbageCollector(client::Client& client, int workers)
-    : client_(client),
+GarbageCollector::GarbageCollector(client::InformerFactory& informers, int workers)
+    : client_(informers.client()),
       workers_(workers),
       runner_(queue_, [this](const std::string& uid) { return Sync(uid); }) {
   for (const api::Kind& kind : api::KindRegistry::Builtin().All()) {
-    if (kind.kind == "Event") continue;
-    const api::Kind* k = &kind;
-    informers_.push_back(std::make_unique<client::Informer>(
-        client, kind, "", client::ListOptions{},
-        client::InformerHandlers{
-            [this, k](const client::Object& o) { OnUpsert(*k, o); },
-            [this, k](const client::Object&, const client::Object& o) { OnUpsert(*k, o); },
-            [this](const client::Object& o) { OnDelete(o); }}));
+    if (kind.kind != "Event") informers_.emplace_back(&kind, &informers.For(kind));
   }
 }
 
 GarbageCollector::~GarbageCollector() {
   runner_.Stop();
-  informers_.clear();
+  handlers_.clear();
 }
 
 void GarbageCollector::Start() {
-  for (auto& i : informers_) i->Start();
+  for (auto [kind, informer] : informers_) {
+    handlers_.push_back(informer->AddHandlers(client::InformerHandlers{
+        [this, kind](const client::Object& o) { OnUpsert(*kind, o); },
+        [this, kind](const client::Object&, const client::Object& o) { OnUpsert(*kind, o); },
+        [this](const client::Object& o) { OnDelete(o); }}));
+    informer->Start();
+  }
   runner_.Start(workers_);
 }
 
 bool GarbageCollector::WaitForSync(std::chrono::milliseconds timeout) {
-  for (auto& i : informers_) {
-    if (!i->WaitForSync(timeout)) return false;
+  for (auto [kind, informer] : informers_) {
+    if (!informer->WaitForSync(timeout)) return false;
   }
   return true;
 }

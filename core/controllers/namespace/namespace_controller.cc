@@ -17,24 +17,21 @@ constexpr auto kRecheck = std::chrono::seconds(1);
 
 }  // namespace
 
-NamespaceController::NamespaceController(client::Client& client)
-    : client_(client),
-      informer_(
-          client, NamespaceKind(), "", {},
-          client::InformerHandlers{[this](const client::Object& o) {
-                                     queue_.Add(std::string(api::GetString(o, "metadata.name")));
-                                   },
-                                   [this](const client::Object&, const client::Object& o) {
-                                     queue_.Add(std::string(api::GetString(o, "metadata.name")));
-                                   },
-                                   nullptr}) {}
+NamespaceController::NamespaceController(client::InformerFactory& informers)
+    : client_(informers.client()), informer_(informers.For(NamespaceKind())) {}
 
 NamespaceController::~NamespaceController() {
+  handlers_.reset();
   queue_.ShutDown();
   if (worker_.joinable()) worker_.join();
 }
 
 void NamespaceController::Start() {
+  auto changed = [this](const client::Object& o) {
+    queue_.Add(std::string(api::GetString(o, "metadata.name")));
+  };
+  handlers_ = informer_.AddHandlers(client::InformerHandlers{
+      changed, [changed](const client::Object&, const client::Object& o) { changed(o); }, nullptr});
   informer_.Start();
   worker_ = std::thread([this] { Work(); });
 }

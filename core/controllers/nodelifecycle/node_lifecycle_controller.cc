@@ -37,20 +37,15 @@ std::string ReadyHeartbeat(const json::object& node) {
 
 }  // namespace
 
-NodeLifecycleController::NodeLifecycleController(client::Client& client, NodeLifecycleConfig config)
-    : client_(client),
+NodeLifecycleController::NodeLifecycleController(client::InformerFactory& informers,
+                                                 NodeLifecycleConfig config)
+    : client_(informers.client()),
       config_(config),
-      nodes_(
-          client, KindOf("", "nodes"), "", {},
-          client::InformerHandlers{
-              [this](const client::Object& n) { NodeUpdated({}, n); },
-              [this](const client::Object& old, const client::Object& n) { NodeUpdated(old, n); },
-              [this](const client::Object& n) {
-                std::lock_guard lock(mu_);
-                heartbeat_.erase(std::string(api::GetString(n, "metadata.name")));
-              }}),
+      nodes_(informers.For(KindOf("", "nodes"))),
+      pods_(informers.For(KindOf("", "pods"))),
+      // Its own: only kube-node-lease's Leases are node heartbeats.
       leases_(
-          client, KindOf("coordination.k8s.io", "leases"), "kube-node-lease", {},
+          client_, KindOf("coordination.k8s.io", "leases"), "kube-node-lease", {},
           client::InformerHandlers{
               [this](const client::Object& l) {
                 std::lock_guard lock(mu_);
@@ -63,17 +58,7 @@ NodeLifecycleController::NodeLifecycleController(client::Client& client, NodeLif
                 std::lock_guard lock(mu_);
                 heartbeat_[std::string(api::GetString(l, "metadata.name"))] = Clock::now();
               },
-              nullptr}),
-      pods_(client, KindOf("", "pods"), "", {},
-            client::InformerHandlers{[this](const client::Object& p) { PodChanged(p, false); },
-                                     [this](const client::Object& old, const client::Object& p) {
-                                       if (api::GetString(old, "spec.nodeName") !=
-                                           api::GetString(p, "spec.nodeName")) {
-                                         PodChanged(old, true);
-                                       }
-                                       PodChanged(p, false);
-                                     },
-                                     [this](const client::Object& p) { PodChanged(p, true); }}) {}
+              nullptr}) {}
 
 NodeLifecycleController::~NodeLifecycleController() {
   {
@@ -85,6 +70,22 @@ NodeLifecycleController::~NodeLifecycleController() {
 }
 
 void NodeLifecycleController::Start() {
+  handlers_.push_back(nodes_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& n) { NodeUpdated({}, n); },
+      [this](const client::Object& old, const client::Object& n) { NodeUpdated(old, n); },
+      [this](const client::Object& n) {
+        std::lock_guard lock(mu_);
+        heartbeat_.erase(std::string(api::GetString(n, "metadata.name")));
+      }}));
+  handlers_.push_back(pods_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& p) { PodChanged(p, false); },
+      [this](const client::Object& old, const client::Object& p) {
+        if (api::GetString(old, "spec.nodeName") != api::GetString(p, "spec.nodeName")) {
+          PodChanged(old, true);
+        }
+        PodChanged(p, false);
+      },
+      [this](const client::Object& p) { PodChanged(p, true); }}));
   nodes_.Start();
   leases_.Start();
   pods_.Start();

@@ -1,24 +1,26 @@
 #pragma once
 
-// NodeLifecycleController: notices nodes whose agent went silent and moves their pods away.
-// A node's heartbeat is a renewal of its Lease in kube-node-lease or a new Ready heartbeat in
-// its status; after `grace_period` without one, every node condition becomes Unknown
-// (NodeStatusUnknown) and the node's pods lose Ready. Nodes carry the NoExecute taint that
-// matches their Ready condition (unreachable for Unknown, not-ready for False, none for True),
-// and pods on a NoExecute-tainted node are deleted once their tolerations run out (see
-// taint_eviction.h). Owns three informers and one thread that checks every `monitor_period`;
-// the Client must outlive it.
+// NodeLifecycleController: notices nodes whose agent went silent and moves their pods away. A
+// node's heartbeat is a renewal of its Lease in kube-node-lease or a new Ready heartbeat in its
+// status; after `grace_period` without one, every node condition becomes Unknown
+// (NodeStatusUnknown) and the node's pods lose Ready. Nodes carry the NoExecute taint that matches
+// their Ready condition (unreachable for Unknown, not-ready for False, none for True), and pods on
+// a NoExecute-tainted node are deleted once their tolerations run out (see taint_eviction.h). Owns
+// a Lease informer, handlers on the shared node and pod informers and one thread that checks every
+// `monitor_period`; the InformerFactory must outlive it.
 
 #include <chrono>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/client/client.h"
-#include "core/client/informer.h"
+#include "core/client/informer_factory.h"
 #include "core/controllers/nodelifecycle/taint_eviction.h"
 
 namespace skiff::controllers {
@@ -33,7 +35,7 @@ inline constexpr char kNotReadyTaint[] = "node.kubernetes.io/not-ready";
 
 class NodeLifecycleController {
  public:
-  NodeLifecycleController(client::Client& client, NodeLifecycleConfig config);
+  NodeLifecycleController(client::InformerFactory& informers, NodeLifecycleConfig config);
   ~NodeLifecycleController();
   NodeLifecycleController(const NodeLifecycleController&) = delete;
   NodeLifecycleController& operator=(const NodeLifecycleController&) = delete;
@@ -66,9 +68,10 @@ class NodeLifecycleController {
   // Touched only by the worker thread: when each node's NoExecute taints were first seen.
   std::map<std::string, std::map<std::string, Clock::time_point>> taint_seen_;
 
-  client::Informer nodes_;
+  client::Informer& nodes_;
+  client::Informer& pods_;
+  std::vector<std::unique_ptr<client::InformerRegistration>> handlers_;  // on the above
   client::Informer leases_;
-  client::Informer pods_;
   std::thread worker_;
 };
 

@@ -47,35 +47,33 @@ bool FullyLabeled(const client::Object& pod, const client::Object& rs) {
 
 }  // namespace
 
-ReplicaSetController::ReplicaSetController(client::Client& client, const api::Kind& kind,
-                                           int workers)
-    : client_(client),
+ReplicaSetController::ReplicaSetController(client::InformerFactory& informers,
+                                           const api::Kind& kind, int workers)
+    : client_(informers.client()),
       kind_(kind),
       workers_(workers),
-      events_(client,
+      events_(client_,
               kind.kind == "ReplicaSet" ? "replicaset-controller" : "replication-controller", 1000,
               2),
       pod_index_(IndexPod),
-      sets_(client, kind, "", {},
-            client::InformerHandlers{
-                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-                [this](const client::Object&, const client::Object& o) {
-                  queue_.Add(client::ObjectKey(o));
-                },
-                [this](const client::Object& o) {
-                  expectations_.Forget(client::ObjectKey(o));
-                  queue_.Add(client::ObjectKey(o));
-                }}),
-      pods_(client, PodKind(), "", {},
-            client::InformerHandlers{
-                [this](const client::Object& o) { OnPodAdd(o); },
-                [this](const client::Object& a, const client::Object& b) { OnPodUpdate(a, b); },
-                [this](const client::Object& o) { OnPodDelete(o); }}),
+      sets_(informers.For(kind)),
+      pods_(informers.For(PodKind())),
       runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 ReplicaSetController::~ReplicaSetController() { runner_.Stop(); }
 
 void ReplicaSetController::Start() {
+  handlers_.push_back(pods_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { OnPodAdd(o); },
+      [this](const client::Object& a, const client::Object& b) { OnPodUpdate(a, b); },
+      [this](const client::Object& o) { OnPodDelete(o); }}));
+  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object& o) {
+        expectations_.Forget(client::ObjectKey(o));
+        queue_.Add(client::ObjectKey(o));
+      }}));
   pods_.Start();
   sets_.Start();
   runner_.Start(workers_);

@@ -1,20 +1,21 @@
 #pragma once
 
 // ReplicaSetController: keeps spec.replicas pods of a ReplicaSet (apps/v1) or a
-// ReplicationController (v1) — one implementation, instantiated once per kind. It creates pods
-// from spec.template (at most kBurst per sync, waiting through Expectations until its own
-// writes are observed), deletes surplus pods (unscheduled, not ready, then newer first), adopts
-// orphan pods its selector matches, releases owned pods it no longer matches, and reports
-// status.replicas / fullyLabeledReplicas / readyReplicas / availableReplicas (minReadySeconds)
-// / observedGeneration through the status subresource. Each pod it creates or deletes is an
-// Event on the set (SuccessfulCreate, SuccessfulDelete, FailedCreate, FailedDelete). The Client
-// must outlive it.
+// ReplicationController (v1) — one implementation, instantiated once per kind. It creates pods from
+// spec.template (at most kBurst per sync, waiting through Expectations until its own writes are
+// observed), deletes surplus pods (unscheduled, not ready, then newer first), adopts orphan pods
+// its selector matches, releases owned pods it no longer matches, and reports status.replicas /
+// fullyLabeledReplicas / readyReplicas / availableReplicas (minReadySeconds) / observedGeneration
+// through the status subresource. Each pod it creates or deletes is an Event on the set
+// (SuccessfulCreate, SuccessfulDelete, FailedCreate, FailedDelete). The InformerFactory must
+// outlive it.
 
 #include <memory>
+#include <vector>
 
 #include "core/client/client.h"
 #include "core/client/event_recorder.h"
-#include "core/client/informer.h"
+#include "core/client/informer_factory.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
 #include "core/controllers/common/expectations.h"
@@ -28,7 +29,7 @@ class ReplicaSetController {
   static constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
   // kind: apps/v1 replicasets or v1 replicationcontrollers.
-  ReplicaSetController(client::Client& client, const api::Kind& kind, int workers = 2);
+  ReplicaSetController(client::InformerFactory& informers, const api::Kind& kind, int workers = 2);
   ~ReplicaSetController();
   ReplicaSetController(const ReplicaSetController&) = delete;
   ReplicaSetController& operator=(const ReplicaSetController&) = delete;
@@ -53,8 +54,9 @@ class ReplicaSetController {
   Expectations expectations_;
   client::EventRecorder events_;  // SuccessfulCreate / SuccessfulDelete / FailedCreate
   ObjectIndex pod_index_;         // "owner/<uid>" and "orphan/<namespace>"
-  client::Informer sets_;
-  client::Informer pods_;
+  client::Informer& sets_;
+  client::Informer& pods_;
+  std::vector<std::unique_ptr<client::InformerRegistration>> handlers_;  // on the above
   ControllerWorkers runner_;
 };
 

@@ -34,38 +34,35 @@ client::ListOptions Labelled(std::string label) {
 
 }  // namespace
 
-StatefulSetController::StatefulSetController(client::Client& client)
-    : client_(client),
+StatefulSetController::StatefulSetController(client::InformerFactory& informers)
+    : client_(informers.client()),
       set_kind_(Kind("apps", "statefulsets")),
-      sets_(client, set_kind_, "", {},
-            client::InformerHandlers{
-                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-                [this](const client::Object&, const client::Object& o) {
-                  queue_.Add(client::ObjectKey(o));
-                },
-                [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}),
+      sets_(informers.For(set_kind_)),
       // Only pods with a StatefulSet identity: the others (a Deployment's thousands) are not
       // worth caching. Orphans left by an orphaning delete keep the label and are adopted.
-      pods_(
-          client, Kind("", "pods"), "", Labelled(kPodNameLabel),
-          client::InformerHandlers{[this](const client::Object& o) { EnqueueOwnerOf(o); },
-                                   [this](const client::Object& old_pod, const client::Object& o) {
-                                     EnqueueOwnerOf(old_pod);
-                                     EnqueueOwnerOf(o);
-                                   },
-                                   [this](const client::Object& o) { EnqueueOwnerOf(o); }}),
-      claims_(client, Kind("", "persistentvolumeclaims"), "", {}, {}),
-      revisions_(
-          client, ControllerRevisionKind(), "", {},
-          client::InformerHandlers{
-              [this](const client::Object& o) { EnqueueRevisionOwner(o); },
-              [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
-              [this](const client::Object& o) { EnqueueRevisionOwner(o); }}),
+      pods_(informers.For(Kind("", "pods"), Labelled(kPodNameLabel))),
+      claims_(informers.For(Kind("", "persistentvolumeclaims"))),
+      revisions_(informers.For(ControllerRevisionKind())),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 StatefulSetController::~StatefulSetController() { workers_.Stop(); }
 
 void StatefulSetController::Start() {
+  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
+      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
+  handlers_.push_back(pods_.AddHandlers(
+      client::InformerHandlers{[this](const client::Object& o) { EnqueueOwnerOf(o); },
+                               [this](const client::Object& old_pod, const client::Object& o) {
+                                 EnqueueOwnerOf(old_pod);
+                                 EnqueueOwnerOf(o);
+                               },
+                               [this](const client::Object& o) { EnqueueOwnerOf(o); }}));
+  handlers_.push_back(revisions_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { EnqueueRevisionOwner(o); },
+      [this](const client::Object&, const client::Object& o) { EnqueueRevisionOwner(o); },
+      [this](const client::Object& o) { EnqueueRevisionOwner(o); }}));
   sets_.Start();
   pods_.Start();
   claims_.Start();

@@ -5,11 +5,14 @@
 // selector matches that carry the statefulset.kubernetes.io/pod-name label. Keeps the set's
 // ControllerRevision history (revision_history.h) and carries out its claim retention policy
 // through the claims' ownerReferences (claim_retention.h). Owns informers on StatefulSets, pods
-// (with that label), claims and ControllerRevisions, a work queue and one worker thread; the Client
-// must outlive it.
+// (with that label), claims and ControllerRevisions, a work queue and one worker thread; the
+// InformerFactory must outlive it.
+
+#include <memory>
+#include <vector>
 
 #include "core/client/client.h"
-#include "core/client/informer.h"
+#include "core/client/informer_factory.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
 
@@ -17,7 +20,7 @@ namespace skiff::controllers {
 
 class StatefulSetController {
  public:
-  explicit StatefulSetController(client::Client& client);
+  explicit StatefulSetController(client::InformerFactory& informers);
   ~StatefulSetController();
   StatefulSetController(const StatefulSetController&) = delete;
   StatefulSetController& operator=(const StatefulSetController&) = delete;
@@ -34,10 +37,11 @@ class StatefulSetController {
   client::Client& client_;
   const api::Kind& set_kind_;
   client::WorkQueue queue_;
-  client::Informer sets_;
-  client::Informer pods_;
-  client::Informer claims_;
-  client::Informer revisions_;
+  client::Informer& sets_;
+  client::Informer& pods_;
+  client::Informer& claims_;
+  client::Informer& revisions_;
+  std::vector<std::unique_ptr<client::InformerRegistration>> handlers_;  // on the above
   ControllerWorkers workers_;
 };
 

@@ -56,62 +56,14 @@ json::value CopyOr(const json::object& obj, std::string_view path, json::value f
 
 }  // namespace
 
-VolumeController::VolumeController(client::Client& client, VolumeControllerConfig config)
-    : client_(client),
+VolumeController::VolumeController(client::InformerFactory& informers,
+                                   VolumeControllerConfig config)
+    : client_(informers.client()),
       config_(std::move(config)),
-      claims_(client, ClaimKind(), "", {},
-              client::InformerHandlers{
-                  [this](const client::Object& c) {
-                    queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
-                                        api::GetString(c, "metadata.name")));
-                  },
-                  [this](const client::Object&, const client::Object& c) {
-                    queue_.Add(ClaimKey(api::GetString(c, "metadata.namespace"),
-                                        api::GetString(c, "metadata.name")));
-                  },
-                  [this](const client::Object& c) {
-                    for (const client::ObjectPtr& pv : volumes_.List()) {
-                      if (ClaimRefMatches(*pv, c)) {
-                        queue_.Add(VolumeKey(api::GetString(*pv, "metadata.name")));
-                      }
-                    }
-                  }}),
-      volumes_(client, VolumeKind(), "", {},
-               client::InformerHandlers{
-                   [this](const client::Object& v) {
-                     queue_.Add(VolumeKey(api::GetString(v, "metadata.name")));
-                     if (const json::object* ref = api::FindObject(v, "spec.claimRef")) {
-                       queue_.Add(ClaimKey(api::GetString(*ref, "namespace"),
-                                           api::GetString(*ref, "name")));
-                     } else {
-                       EnqueuePendingClaims();  // a new volume may fit a waiting claim
-                     }
-                   },
-                   [this](const client::Object&, const client::Object& v) {
-                     queue_.Add(VolumeKey(api::GetString(v, "metadata.name")));
-                     if (const json::object* ref = api::FindObject(v, "spec.claimRef")) {
-                       queue_.Add(ClaimKey(api::GetString(*ref, "namespace"),
-                                           api::GetString(*ref, "name")));
-                     } else {
-                       EnqueuePendingClaims();
-                     }
-                   },
-                   [this](const client::Object& v) {
-                     if (const json::object* ref = api::FindObject(v, "spec.claimRef")) {
-                       queue_.Add(ClaimKey(api::GetString(*ref, "namespace"),
-                                           api::GetString(*ref, "name")));
-                     }
-                   }}),
-      classes_(client, ClassKind(), "", {},
-               client::InformerHandlers{
-                   [this](const client::Object&) { EnqueuePendingClaims(); },
-                   [this](const client::Object&, const client::Object&) { EnqueuePendingClaims(); },
-                   nullptr}),
-      pods_(
-          client, PodKind(), "", {},
-          client::InformerHandlers{
-              [this](const client::Object& p) { PodChanged(p); },
-              [this](const client::Object&, const client::Object& p) { PodChanged(p); }, nullptr}),
+      claims_(informers.For(ClaimKind())),
+      volumes_(informers.For(VolumeKind())),
+      classes_(informers.For(ClassKind())),
+      pods_(informers.For(PodKind())),
       workers_(queue_, [this](const std::string& key) { return Sync(key); }) {}
 
 void VolumeController::PodChanged(const client::Object& pod) {
@@ -128,6 +80,42 @@ void VolumeController::PodChanged(const client::Object& pod) {
 VolumeController::~VolumeController() { workers_.Stop(); }
 
 void VolumeController::Start() {
+  handlers_.push_back(claims_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& c) {
+        queue_.Add(
+            ClaimKey(api::GetString(c, "metadata.namespace"), api::GetString(c, "metadata.name")));
+      },
+      [this](const client::Object&, const client::Object& c) {
+        queue_.Add(
+            ClaimKey(api::GetString(c, "metadata.namespace"), api::GetString(c, "metadata.name")));
+      },
+      [this](const client::Object& c) {
+        for (const client::ObjectPtr& pv : volumes_.List()) {
+          if (ClaimRefMatches(*pv, c)) queue_.Add(VolumeKey(api::GetString(*pv, "metadata.name")));
+        }
+      }}));
+  auto volume_changed = [this](const client::Object& v) {
+    queue_.Add(VolumeKey(api::GetString(v, "metadata.name")));
+    if (const json::object* ref = api::FindObject(v, "spec.claimRef")) {
+      queue_.Add(ClaimKey(api::GetString(*ref, "namespace"), api::GetString(*ref, "name")));
+    } else {
+      EnqueuePendingClaims();  // a new volume may fit a waiting claim
+    }
+  };
+  handlers_.push_back(volumes_.AddHandlers(client::InformerHandlers{
+      volume_changed,
+      [volume_changed](const client::Object&, const client::Object& v) { volume_changed(v); },
+      [this](const client::Object& v) {
+        if (const json::object* ref = api::FindObject(v, "spec.claimRef")) {
+          queue_.Add(ClaimKey(api::GetString(*ref, "namespace"), api::GetString(*ref, "name")));
+        }
+      }}));
+  handlers_.push_back(classes_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object&) { EnqueuePendingClaims(); },
+      [this](const client::Object&, const client::Object&) { EnqueuePendingClaims(); }, nullptr}));
+  handlers_.push_back(pods_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& p) { PodChanged(p); },
+      [this](const client::Object&, const client::Object& p) { PodChanged(p); }, nullptr}));
   for (auto* informer : {&claims_, &volumes_, &classes_, &pods_}) informer->Start();
   for (auto* informer : {&claims_, &volumes_, &classes_, &pods_}) {
     informer->WaitForSync(std::chrono::seconds(30));

@@ -1,14 +1,14 @@
 #pragma once
 
-// VolumeController: binds PersistentVolumeClaims to PersistentVolumes and provisions volumes.
-// A claim binds to a matching static volume (volume_matching.h); failing that, when its
+// VolumeController: binds PersistentVolumeClaims to PersistentVolumes and provisions volumes. A
+// claim binds to a matching static volume (volume_matching.h); failing that, when its
 // StorageClass's provisioner is one of `provisioners`, the controller calls the driver's
-// CreateVolume and creates a CSI volume pre-bound to the claim (for WaitForFirstConsumer
-// classes, once the scheduler annotated the claim with volume.kubernetes.io/selected-node or a
-// pod using the claim is on a node). Binding writes pv.spec.claimRef,
-// claim.spec.volumeName and both phases Bound. A volume whose claim is gone is Released; with
-// reclaimPolicy Delete and a driver of ours it is deleted (DeleteVolume, then the object).
-// Owns four informers and one worker thread; the Client must outlive it.
+// CreateVolume and creates a CSI volume pre-bound to the claim (for WaitForFirstConsumer classes,
+// once the scheduler annotated the claim with volume.kubernetes.io/selected-node or a pod using the
+// claim is on a node). Binding writes pv.spec.claimRef, claim.spec.volumeName and both phases
+// Bound. A volume whose claim is gone is Released; with reclaimPolicy Delete and a driver of ours
+// it is deleted (DeleteVolume, then the object). Uses four shared informers and owns one worker
+// thread; the InformerFactory must outlive it.
 
 #include <skiff/sdk/storage.h>
 
@@ -16,9 +16,10 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/client/client.h"
-#include "core/client/informer.h"
+#include "core/client/informer_factory.h"
 #include "core/client/work_queue.h"
 #include "core/controllers/common/controller_workers.h"
 
@@ -33,7 +34,7 @@ struct VolumeControllerConfig {
 
 class VolumeController {
  public:
-  VolumeController(client::Client& client, VolumeControllerConfig config);
+  VolumeController(client::InformerFactory& informers, VolumeControllerConfig config);
   ~VolumeController();
   VolumeController(const VolumeController&) = delete;
   VolumeController& operator=(const VolumeController&) = delete;
@@ -59,10 +60,11 @@ class VolumeController {
   client::Client& client_;
   const VolumeControllerConfig config_;
   client::WorkQueue queue_;
-  client::Informer claims_;
-  client::Informer volumes_;
-  client::Informer classes_;
-  client::Informer pods_;
+  client::Informer& claims_;
+  client::Informer& volumes_;
+  client::Informer& classes_;
+  client::Informer& pods_;
+  std::vector<std::unique_ptr<client::InformerRegistration>> handlers_;  // on the above
   ControllerWorkers workers_;  // last: stops before the rest goes
 };
 

@@ -16,6 +16,7 @@
 #include "core/apiserver/object_meta.h"
 #include "core/apiserver/registry.h"
 #include "core/client/in_process_client.h"
+#include "core/client/informer_factory.h"
 #include "core/store/memory_store.h"
 
 namespace skiff::controllers {
@@ -28,6 +29,7 @@ class ClusterFixture : public ::testing::Test {
     store_ = store::NewMemoryStore();
     registry_ = std::make_unique<apiserver::ObjectRegistry>(*store_, api::KindRegistry::Builtin());
     client_ = client::NewInProcessClient(*registry_);
+    informers_ = std::make_unique<client::InformerFactory>(*client_);
     for (const char* ns : {"default", "kube-system", "kube-node-lease"}) {
       ASSERT_TRUE(
           client_->Create(Kind("namespaces"), "", json::object{{"metadata", {{"name", ns}}}}).ok());
@@ -73,6 +75,7 @@ class ClusterFixture : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<apiserver::ObjectRegistry> registry_;
   std::unique_ptr<client::Client> client_;
+  std::unique_ptr<client::InformerFactory> informers_;  // shared by the controllers under test
 };
 
 }  // namespace skiff::controllers

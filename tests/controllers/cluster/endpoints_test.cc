@@ -138,7 +138,7 @@ TEST_F(EndpointsControllerTest, FollowsPodsAndServices) {
   MergeStatus(pods, "default", "a", RunningStatus("10.1.0.2", true));
   MergeStatus(pods, "default", "b", RunningStatus("10.1.0.3", false));
   MergeStatus(pods, "default", "other", RunningStatus("10.1.0.9", true));
-  EndpointsController controller(*client_);
+  EndpointsController controller(*informers_);
   controller.Start();
   Create(Kind("services"), "default", Service("web"));
 
@@ -175,7 +175,7 @@ TEST_F(EndpointsControllerTest, FollowsPodsAndServices) {
 }
 
 TEST_F(EndpointsControllerTest, LeavesEndpointsOfServicesWithoutSelectorAlone) {
-  EndpointsController controller(*client_);
+  EndpointsController controller(*informers_);
   controller.Start();
   json::object svc = Service("manual");
   svc["spec"].as_object().erase("selector");

@@ -149,7 +149,7 @@ class NodeLifecycleTest : public ClusterFixture {
 
   std::unique_ptr<NodeLifecycleController> StartController() {
     auto c = std::make_unique<NodeLifecycleController>(
-        *client_, NodeLifecycleConfig{.grace_period = 400ms, .monitor_period = 50ms});
+        *informers_, NodeLifecycleConfig{.grace_period = 400ms, .monitor_period = 50ms});
     c->Start();
     return c;
   }

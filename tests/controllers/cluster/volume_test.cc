@@ -79,7 +79,7 @@ class VolumeControllerTest : public ClusterFixture {
     VolumeControllerConfig config;
     config.provisioners[hostpath::kDriverName] = driver_;
     config.resync_period = std::chrono::seconds(1);
-    auto c = std::make_unique<VolumeController>(*client_, config);
+    auto c = std::make_unique<VolumeController>(*informers_, config);
     c->Start();
     return c;
   }

@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 class DaemonSetControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    controller_ = std::make_unique<DaemonSetController>(cluster_.client());
+    controller_ = std::make_unique<DaemonSetController>(cluster_.informers());
     controller_->Start();
     ASSERT_TRUE(controller_->WaitForSync(10s));
   }
@@ -316,7 +316,7 @@ TEST_F(DaemonSetControllerTest, AdoptsItsOrphanedHistoryWhenCreatedAgain) {
     ASSERT_TRUE(patched.ok()) << patched.error().message;
   }
   ASSERT_TRUE(cluster_.client().Delete(DsKind(), "default", "logs").ok());
-  controller_ = std::make_unique<DaemonSetController>(cluster_.client());
+  controller_ = std::make_unique<DaemonSetController>(cluster_.informers());
   controller_->Start();
   ASSERT_TRUE(controller_->WaitForSync(10s));
 

@@ -22,7 +22,7 @@ using namespace std::chrono_literals;
 class StatefulSetControllerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    controller_ = std::make_unique<StatefulSetController>(cluster_.client());
+    controller_ = std::make_unique<StatefulSetController>(cluster_.informers());
     controller_->Start();
     ASSERT_TRUE(controller_->WaitForSync(10s));
   }
@@ -287,7 +287,7 @@ TEST_F(StatefulSetControllerTest, APodBelowThePartitionComesBackAtTheCurrentRevi
 }
 
 TEST_F(StatefulSetControllerTest, ClaimRetentionDeleteRemovesClaimsWithTheirPodAndTheSet) {
-  GarbageCollector gc(cluster_.client());
+  GarbageCollector gc(cluster_.informers());
   gc.Start();
   ASSERT_TRUE(gc.WaitForSync(10s));
   testing::AutoReady agent(cluster_);
@@ -321,7 +321,7 @@ TEST_F(StatefulSetControllerTest, ClaimRetentionDeleteRemovesClaimsWithTheirPodA
 }
 
 TEST_F(StatefulSetControllerTest, ClaimRetentionRetainKeepsClaimsUnowned) {
-  GarbageCollector gc(cluster_.client());
+  GarbageCollector gc(cluster_.informers());
   gc.Start();
   ASSERT_TRUE(gc.WaitForSync(10s));
   testing::AutoReady agent(cluster_);
