@@ -229,8 +229,28 @@ bool StatefulSetController::Sync(const std::string& key) {
       }
     }
   }
+  // The owners above come from the claims cache; a claim created a moment ago may not be in it
+  // yet, so a pod whose claims go with it waits until they are (or are gone).
+  auto claims_seen = [&](const json::object& pod) {
+    if (api::GetString(*set, "spec.persistentVolumeClaimRetentionPolicy.whenScaled") != "Delete") {
+      return true;
+    }
+    auto ordinal = StatefulPodOrdinal(name, api::GetString(pod, "metadata.name"));
+    if (!ordinal) return true;
+    for (const auto& claim : NewStatefulClaims(*set, *ordinal)) {
+      std::string_view claim_name = api::GetString(claim, "metadata.name");
+      if (claims.contains(claim_name)) continue;
+      auto live = client_.Get(claim_kind, ns, claim_name);
+      if (live.ok() || live.error().code != 404) return false;
+    }
+    return true;
+  };
   for (const auto& pod : plan.pods_to_delete) {
     if (!claims_owned) break;  // a claim that should go with its pod is not owned by it yet
+    if (!claims_seen(pod)) {
+      claims_owned = false;
+      break;
+    }
     client::DeleteOptions options;
     options.precondition_uid = api::GetString(pod, "metadata.uid");
     auto r = client_.Delete(pod_kind, ns, api::GetString(pod, "metadata.name"), options);
