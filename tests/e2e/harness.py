@@ -16,6 +16,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MANIFESTS = os.path.join(REPO, "examples", "manifests")
 
 
+def sh(*cmd, check=True):
+    """Runs cmd; its stdout, or AssertionError with its stderr when it fails and check."""
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{' '.join(cmd)}: {r.stderr}")
+    return r.stdout
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,20 +15,13 @@ import tempfile
 import time
 import unittest
 
-from harness import SKIFF, AgentProcess, Server, free_port
+from harness import SKIFF, AgentProcess, Server, free_port, sh
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
                             os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(SKIFF))),
                                          "plugins"))
 SUBNET = "10.203.0.0/16"
 BRIDGE = "sk%d" % (os.getpid() % 100000)
-
-
-def sh(*cmd, check=True):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)}: {r.stderr}")
-    return r.stdout
 
 
 def icmp_ping(ip, timeout=2.0):

@@ -6,7 +6,6 @@ node turning Unknown, tainted, and losing its pods. Needs root."""
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time

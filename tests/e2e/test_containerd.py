@@ -22,7 +22,7 @@ import urllib.request
 
 import containerd_harness
 from containerd_harness import APP_IMAGE, Containerd
-from harness import REPO, SKIFF, AgentProcess, Server, free_port
+from harness import REPO, SKIFF, AgentProcess, Server, free_port, sh
 
 PLUGIN_DIR = os.environ.get("SKIFF_PLUGIN_DIR",
                             os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(SKIFF))),
@@ -58,13 +58,6 @@ def skip_reason():
     if why is None and not os.path.exists(CNI_BIN):
         why = f"{CNI_BIN} not built (ninja skiff-bridge)"
     return why
-
-
-def sh(*cmd, check=True):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if check and r.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd)}: {r.stderr}")
-    return r.stdout
 
 
 def http_get(url, timeout=2):
