@@ -69,6 +69,9 @@ struct WatchEvent {
   // JSON text, resourceVersion set; shared by every watcher that receives this event.
   std::shared_ptr<const std::string> object;
   store::Revision revision = 0;
+  // That text parsed, when the registry parsed it to match a selector (null otherwise); shared
+  // like the text, so an in-process watcher need not parse it again.
+  std::shared_ptr<const boost::json::value> parsed;
 };
 
 using WatchSink = std::function<void(std::vector<WatchEvent> events)>;
@@ -140,7 +143,7 @@ class ObjectRegistry {
   // store watch callbacks, so they never see it destroyed.
   struct WatchMemos {
     RevisionMemo<std::string> text;          // stored text with resourceVersion set
-    RevisionMemo<boost::json::value> value;  // the stored value parsed, for selectors
+    RevisionMemo<boost::json::value> value;  // that text parsed, for selectors
   };
 
   store::Store& store_;

@@ -1,7 +1,8 @@
 // ObjectRegistry::Watch: store events turned into Kubernetes watch events, filtered by
 // selectors the way the API server does (an object that stops matching is DELETED for that
 // watcher, one that starts matching is ADDED). Each event's text (and, for selectors, its
-// parsed value) is computed once and shared by every watcher that receives it.
+// parsed value) is computed once and shared by every watcher that receives it; the parsed value
+// travels with the event, so in-process watchers reuse it.
 
 #include <boost/json/parse.hpp>
 
@@ -29,12 +30,15 @@ bool MatchesText(const ObjectFilter& filter, const std::string& stored) {
   return v.is_object() && filter.Matches(v.as_object());
 }
 
-bool Matches(const ObjectFilter& filter, RevisionMemo<json::value>& memo,
-             const store::KeyValue& kv) {
-  if (filter.Empty()) return true;
-  std::shared_ptr<const json::value> v =
-      memo.Get(kv.mod_revision, 0, [&] { return json::parse(kv.value); });
-  return v->is_object() && filter.Matches(v->as_object());
+// kv's watch text parsed (resourceVersion included, as watchers receive it).
+std::shared_ptr<const json::value> Parsed(RevisionMemo<std::string>& texts,
+                                          RevisionMemo<json::value>& values,
+                                          const store::KeyValue& kv) {
+  return values.Get(kv.mod_revision, 0, [&] { return json::parse(*SharedText(texts, kv)); });
+}
+
+bool Matches(const ObjectFilter& filter, const std::shared_ptr<const json::value>& v) {
+  return filter.Empty() || (v->is_object() && filter.Matches(v->as_object()));
 }
 
 ApiError TooOld(store::Revision asked, store::Revision compacted) {
@@ -61,7 +65,7 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
       // Not memoized: a list would only evict the recent events the memos are for.
       if (MatchesText(*filter, kv.value)) {
         added.push_back(WatchEvent{"ADDED", std::make_shared<const std::string>(StoredText(kv)),
-                                   kv.mod_revision});
+                                   kv.mod_revision, nullptr});
       }
     }
     after = list.revision;
@@ -78,12 +82,16 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
   }
   auto convert = [f = std::move(filter.value()),
                   memos = watch_memos_](const store::Event& ev) -> std::optional<WatchEvent> {
+    // Parsed only for a selector.
+    std::shared_ptr<const json::value> parsed =
+        f.Empty() ? nullptr : Parsed(memos->text, memos->value, ev.kv);
+    bool now = Matches(f, parsed);
     if (ev.type == store::Event::Type::kDelete) {
-      if (!Matches(f, memos->value, ev.kv)) return std::nullopt;
-      return WatchEvent{"DELETED", SharedText(memos->text, ev.kv), ev.revision()};
+      if (!now) return std::nullopt;
+      return WatchEvent{"DELETED", SharedText(memos->text, ev.kv), ev.revision(), parsed};
     }
-    bool now = Matches(f, memos->value, ev.kv);
-    bool before = ev.prev && Matches(f, memos->value, *ev.prev);
+    bool before =
+        ev.prev && Matches(f, f.Empty() ? nullptr : Parsed(memos->text, memos->value, *ev.prev));
     const char* type = nullptr;
     if (now && before)
       type = "MODIFIED";
@@ -93,7 +101,7 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
       type = "DELETED";
     else
       return std::nullopt;
-    return WatchEvent{type, SharedText(memos->text, ev.kv), ev.revision()};
+    return WatchEvent{type, SharedText(memos->text, ev.kv), ev.revision(), parsed};
   };
   auto handle = store_.Watch(
       prefix, after,

@@ -37,8 +37,9 @@ std::string_view MetaField(const Object& obj, std::string_view key) {
 // registry hands every watcher of one event the same text (one shared string), so the text's
 // address identifies the event; a slot keeps its text alive, so that address cannot be reused
 // for another text while the slot holds it. Bounded: recent revisions hash into a fixed table,
-// and a miss (a watch far behind, a collision) just parses again. Thread-safe; the parse runs
-// without the lock.
+// and a miss (a watch far behind, a collision) just parses again. An event the registry parsed
+// for a selector brings its parsed value along: that one is used instead of parsing again.
+// Thread-safe; the parse runs without the lock.
 class ParsedEvents {
  public:
   ObjectPtr Get(const apiserver::WatchEvent& ev) {
@@ -47,8 +48,13 @@ class ParsedEvents {
       std::lock_guard lock(mu_);
       if (slot.text == ev.object) return slot.parsed;
     }
-    json::value v = json::parse(*ev.object);
-    auto parsed = std::make_shared<const Object>(std::move(v.as_object()));
+    ObjectPtr parsed;
+    if (ev.parsed && ev.parsed->is_object()) {
+      parsed = ObjectPtr(ev.parsed, &ev.parsed->get_object());  // shares the registry's value
+    } else {
+      json::value v = json::parse(*ev.object);
+      parsed = std::make_shared<const Object>(std::move(v.as_object()));
+    }
     std::lock_guard lock(mu_);
     // Another watch may have parsed the same event meanwhile: all of them share its object.
     if (slot.text == ev.object) return slot.parsed;

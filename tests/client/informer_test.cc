@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <boost/json/parse.hpp>
+#include <mutex>
 #include <thread>
 
 #include "core/apiserver/api_handler.h"
@@ -159,6 +160,44 @@ TEST(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(a.get(), b.get());
   EXPECT_EQ(a->at("data").at("v"), "1");
+}
+
+// A watch with a selector: the registry parsed the event to match it, and the in-process client
+// hands out that parsed object instead of parsing the text again.
+TEST(InProcessClientTest, ASelectorWatchReusesTheRegistrysParse) {
+  auto store = store::NewMemoryStore();
+  apiserver::ObjectRegistry registry(*store, api::KindRegistry::Builtin());
+  const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
+  const api::Kind& cm_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
+  ASSERT_TRUE(registry.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
+  std::mutex mu;
+  std::shared_ptr<const json::value> registry_parse;
+  apiserver::WatchQuery query;
+  query.label_selector = "app=x";
+  auto watch = registry.Watch(cm_kind, "default", query, [&](auto events) {
+    std::lock_guard lock(mu);
+    registry_parse = events.back().parsed;
+  });
+  ASSERT_TRUE(watch.ok());
+  auto client = NewInProcessClient(registry);
+  ListOptions selected;
+  selected.label_selector = "app=x";
+  Informer informer(*client, cm_kind, "default", selected, {});
+  informer.Start();
+  ASSERT_TRUE(informer.WaitForSync(5s));
+  ASSERT_TRUE(client
+                  ->Create(cm_kind, "default",
+                           Object{{"metadata", {{"name", "a"}, {"labels", {{"app", "x"}}}}}})
+                  .ok());
+  ObjectPtr cached;
+  for (int i = 0; i < 500 && !cached; ++i) {
+    cached = informer.Get("default", "a");
+    if (!cached) std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_NE(cached, nullptr);
+  std::lock_guard lock(mu);
+  ASSERT_NE(registry_parse, nullptr);
+  EXPECT_EQ(cached.get(), &registry_parse->as_object());
 }
 
 INSTANTIATE_TEST_SUITE_P(InProcessAndHttp, ClientTest, ::testing::Values(false, true),
