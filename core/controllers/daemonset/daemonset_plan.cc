@@ -44,7 +44,8 @@ struct NodePods {
 
 std::string DaemonSetHash(const json::object& ds) {
   const json::value* tmpl = api::FindPath(ds, "spec.template");
-  return TemplateHash(tmpl ? *tmpl : json::value());
+  return TemplateHash(tmpl ? *tmpl : json::value(),
+                      api::GetInt(ds, "status.collisionCount").value_or(0));
 }
 
 DaemonSetPlan PlanDaemonSet(const api::Kind& ds_kind, const json::object& ds,

@@ -29,7 +29,8 @@ int64_t MaxUnavailable(const json::object& set, int64_t total) {
 std::string StatefulSetUpdateRevision(const json::object& set) {
   const json::value* tmpl = api::FindPath(set, "spec.template");
   return std::string(api::GetString(set, "metadata.name")) + "-" +
-         TemplateHash(tmpl ? *tmpl : json::value());
+         TemplateHash(tmpl ? *tmpl : json::value(),
+                      api::GetInt(set, "status.collisionCount").value_or(0));
 }
 
 StatefulSetPlan PlanStatefulSet(const api::Kind& set_kind, const json::object& set,

@@ -37,9 +37,10 @@ void Canonical(const json::value& v, std::string& out) {
 
 }  // namespace
 
-std::string TemplateHash(const json::value& pod_template) {
+std::string TemplateHash(const json::value& pod_template, std::int64_t collision_count) {
   std::string text;
   Canonical(pod_template, text);
+  if (collision_count > 0) text += std::to_string(collision_count);
   std::uint32_t h = 2166136261u;
   for (unsigned char c : text) {
     h ^= c;

@@ -165,6 +165,21 @@ TEST(DaemonPlacement, SelectorAffinityAndTaints) {
   EXPECT_TRUE(PlaceDaemon(affine, Node("f", {{"disk", "ssd"}})).should_run);
 }
 
+// status.collisionCount names the revision anew (a name clash is resolved that way); without
+// it the hash is the template's alone.
+TEST(DaemonSetPlan, CollisionCountGivesTheRevisionAnotherHash) {
+  json::object ds = Ds();
+  const std::string plain = DaemonSetHash(ds);
+  EXPECT_EQ(DaemonSetHash(Ds()), plain);
+  ds["status"] = json::object{{"collisionCount", 0}};
+  EXPECT_EQ(DaemonSetHash(ds), plain);
+  ds["status"] = json::object{{"collisionCount", 1}};
+  const std::string bumped = DaemonSetHash(ds);
+  EXPECT_NE(bumped, plain);
+  ds["status"] = json::object{{"collisionCount", 2}};
+  EXPECT_NE(DaemonSetHash(ds), bumped);
+}
+
 TEST(DaemonSetPlan, OnePodPerEligibleNode) {
   json::object ds = Ds();
   std::vector<json::object> nodes{Node("a"), Node("b"), Node("c", {}, {Taint("x", "NoSchedule")})};

@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <map>
 
 #include "core/controllers/garbagecollector/garbage_collector.h"
+#include "core/controllers/statefulset/statefulset_plan.h"
 #include "tests/controllers/test_cluster.h"
 
 namespace skiff::controllers {
@@ -195,6 +197,46 @@ TEST_F(StatefulSetControllerTest, ParallelCreatesAllAndRollingUpdateGoesFromTheH
            api::GetString(set, "status.currentRevision") ==
                api::GetString(set, "status.updateRevision");
   }));
+}
+
+// The name the set's revision would get is held by another set's revision of another
+// template: the controller counts the clash (status.collisionCount) and names its revision with
+// another hash, leaving the other revision alone.
+TEST_F(StatefulSetControllerTest, ARevisionNameTakenByAnotherRevisionBumpsTheCollisionCount) {
+  controller_.reset();  // the set first, so the clash is in place before the controller looks
+  CreateSet(2, "Parallel");
+  const std::string taken = StatefulSetUpdateRevision(Set());
+  json::object other{
+      {"metadata",
+       {{"name", taken},
+        {"ownerReferences", json::array{json::object{{"apiVersion", "apps/v1"},
+                                                     {"kind", "DaemonSet"},
+                                                     {"name", "web"},
+                                                     {"uid", "another-set"},
+                                                     {"controller", true}}}}}},
+      {"data", json::parse(R"({"spec":{"template":{"$patch":"replace","spec":{}}}})")},
+      {"revision", 1}};
+  ASSERT_TRUE(
+      cluster_.client().Create(KindOf("apps", "controllerrevisions"), "default", other).ok());
+
+  controller_ = std::make_unique<StatefulSetController>(cluster_.informers());
+  controller_->Start();
+  ASSERT_TRUE(controller_->WaitForSync(10s));
+  testing::AutoReady agent(cluster_);
+  ASSERT_TRUE(Eventually([&] {
+    json::object set = Set();
+    return api::GetInt(set, "status.collisionCount") == 1 &&
+           api::GetString(set, "status.updateRevision") == StatefulSetUpdateRevision(set) &&
+           RolledOutTo(StatefulSetUpdateRevision(set), 2);
+  })) << json::serialize(Set());
+  const std::string ours = StatefulSetUpdateRevision(Set());
+  EXPECT_NE(ours, taken);
+  EXPECT_EQ(Revisions(), (std::map<std::string, int64_t>{{taken, 1}, {ours, 1}}));
+  auto kept = cluster_.client().Get(KindOf("apps", "controllerrevisions"), "default", taken);
+  ASSERT_TRUE(kept.ok());
+  const json::array* refs = api::FindArray(*kept, "metadata.ownerReferences");
+  ASSERT_NE(refs, nullptr);
+  EXPECT_EQ(refs->at(0).at("uid"), "another-set");
 }
 
 TEST_F(StatefulSetControllerTest, AdoptsAnOrphanPodInsteadOfReplacingIt) {
