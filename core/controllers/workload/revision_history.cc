@@ -17,14 +17,15 @@ int64_t Number(const json::object& revision) {
   return api::GetInt(revision, "revision").value_or(0);
 }
 
-// True when a revision named name exists that is not set's own or holds another template (a
-// revision of this set that the cache has not shown yet is no clash).
+// True when a revision named name exists that holds another template or is another owner's.
+// One of set's own that the cache has not shown yet, or an orphan of the same template (it is
+// adopted like other orphans), is no clash.
 bool NameClash(client::Client& client, const json::object& set, const std::string& name) {
   auto existing =
       client.Get(ControllerRevisionKind(), api::GetString(set, "metadata.namespace"), name);
   if (!existing.ok()) return false;
   auto ref = ControllerRef(*existing);
-  if (!ref || ref->uid != api::GetString(set, "metadata.uid")) return true;
+  if (ref && ref->uid != api::GetString(set, "metadata.uid")) return true;
   const json::value* data = existing->if_contains("data");
   return data == nullptr || !api::JsonEqual(*data, json::value(RevisionData(set)));
 }
@@ -180,12 +181,15 @@ bool SyncHistory(client::Client& client, const api::Kind& set_kind, const client
   HistoryPlan plan = PlanHistory(set_kind, set, update_name, hash, revisions, live);
   if (plan.to_create && NameClash(client, set, update_name)) {
     // Counted, so the next sync hashes the template with it into another name (Kubernetes'
-    // status.collisionCount); nothing else is written on this name meanwhile.
+    // status.collisionCount); nothing else is written on this name meanwhile. Counted on the set
+    // as read here (resourceVersion): a stale copy, or a deleted set's whose name a new set took,
+    // must not count.
     int64_t collisions = api::GetInt(set, "status.collisionCount").value_or(0) + 1;
-    auto r =
-        client.Patch(set_kind, ns, api::GetString(set, "metadata.name"), client::PatchType::kMerge,
-                     json::object{{"status", {{"collisionCount", collisions}}}},
-                     /*status=*/true);
+    json::object patch{
+        {"metadata", {{"resourceVersion", api::GetString(set, "metadata.resourceVersion")}}},
+        {"status", {{"collisionCount", collisions}}}};
+    auto r = client.Patch(set_kind, ns, api::GetString(set, "metadata.name"),
+                          client::PatchType::kMerge, patch, /*status=*/true);
     spdlog::info("{}: revision name {} is taken by another revision: collisionCount {}{}", key,
                  update_name, collisions, r.ok() ? "" : " not written: " + r.error().message);
     return false;
