@@ -21,7 +21,7 @@ SimulatedNodes::SimulatedNodes(client::Client& client, Executor& executor, Agent
 SimulatedNodes::~SimulatedNodes() { Stop(); }
 
 Status SimulatedNodes::Start() {
-  auto openers = BuiltinAwareOpeners();
+  auto openers = BuiltinAwareOpeners(BuiltinCalls::kDirect);
   for (int i = 0; i < count_; ++i) {
     AgentConfig cfg = base_;
     char name[64];

@@ -3,8 +3,9 @@
 // SimulatedNodes: N hollow nodes in one process for scale tests (`skiff agent --simulate N`).
 // Each has its own Node, Lease, mock runtime (no namespaces, no files) and pod workers; all
 // share one Executor, one Event recorder and one pod watch that hands each pod to the node it is
-// bound to, so a node costs a few objects rather than threads and connections. Thread-safe; Stop
-// before the Executor stops.
+// bound to, so a node costs a few objects rather than threads and connections. Built-in plugins
+// are called directly, without deadlines (BuiltinCalls::kDirect). Thread-safe; Stop before the
+// Executor stops.
 
 #include <memory>
 #include <string>

@@ -10,22 +10,24 @@ namespace {
 
 constexpr std::string_view kPrefix = "builtin:";
 
-// Built-in plugins run in our threads like library ones, so they get the same deadlines.
+// Bounded, built-in plugins run in our threads like library ones, so they get the same
+// deadlines.
 template <typename T, typename Factory>
 sdk::Result<std::shared_ptr<T>> Make(const pluginhost::PluginSpec& spec, Factory factory,
-                                     std::chrono::seconds timeout) {
+                                     std::chrono::seconds timeout, BuiltinCalls calls) {
   auto made = factory(spec.config_json);
   if (!made.ok()) {
     return sdk::Status(made.status().code(),
                        spec.Label() + ": " + std::string(made.status().message()));
   }
-  return pluginhost::BoundPlugin(std::shared_ptr<T>(std::move(made).value()),
-                                 {spec.name, {.call_timeout = timeout}});
+  std::shared_ptr<T> plugin(std::move(made).value());
+  if (calls == BuiltinCalls::kDirect) return plugin;
+  return pluginhost::BoundPlugin(std::move(plugin), {spec.name, {.call_timeout = timeout}});
 }
 
 }  // namespace
 
-pluginhost::PluginOpeners BuiltinAwareOpeners() {
+pluginhost::PluginOpeners BuiltinAwareOpeners(BuiltinCalls calls) {
   pluginhost::PluginOpeners defaults = pluginhost::DefaultPluginOpeners();
   pluginhost::PluginOpeners o = defaults;
   auto builtin = [](const pluginhost::PluginSpec& s) {
@@ -38,14 +40,15 @@ pluginhost::PluginOpeners BuiltinAwareOpeners() {
   o.runtime = [=](const pluginhost::PluginSpec& s,
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::RuntimeService>> {
     if (!builtin(s)) return defaults.runtime(s, t);
-    if (s.library == "builtin:mock") return Make<sdk::RuntimeService>(s, &mock::NewMockRuntime, t);
+    if (s.library == "builtin:mock")
+      return Make<sdk::RuntimeService>(s, &mock::NewMockRuntime, t, calls);
     return unknown(s);
   };
   o.network = [=](const pluginhost::PluginSpec& s,
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::NetworkPlugin>> {
     if (!builtin(s)) return defaults.network(s, t);
     if (s.library == "builtin:bridge") {
-      return Make<sdk::NetworkPlugin>(s, &bridge_cni::NewBridgePlugin, t);
+      return Make<sdk::NetworkPlugin>(s, &bridge_cni::NewBridgePlugin, t, calls);
     }
     return unknown(s);
   };
@@ -53,7 +56,7 @@ pluginhost::PluginOpeners BuiltinAwareOpeners() {
                   std::chrono::seconds t) -> sdk::Result<std::shared_ptr<sdk::StoragePlugin>> {
     if (!builtin(s)) return defaults.storage(s, t);
     if (s.library == "builtin:hostpath") {
-      return Make<sdk::StoragePlugin>(s, &hostpath::NewHostpathPlugin, t);
+      return Make<sdk::StoragePlugin>(s, &hostpath::NewHostpathPlugin, t, calls);
     }
     return unknown(s);
   };
