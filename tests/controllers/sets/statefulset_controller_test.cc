@@ -102,7 +102,8 @@ class StatefulSetControllerTest : public ::testing::Test {
   bool RolledOutTo(const std::string& revision, int replicas) {
     if (PodNames().size() != static_cast<std::size_t>(replicas)) return false;
     for (const auto& name : PodNames()) {
-      if (Revision(*Pod(name)) != revision) return false;
+      auto pod = Pod(name);  // gone since the list when the controller just replaced it
+      if (!pod || Revision(*pod) != revision) return false;
     }
     json::object set = Set();
     return api::GetString(set, "status.updateRevision") == revision &&
