@@ -66,11 +66,13 @@ std::optional<json::array> RetainedClaimOwners(const api::Kind& set_kind, const 
         has_set = true;
       } else if (ref && api::GetString(*ref, "kind") == "Pod" &&
                  api::GetString(*ref, "name") == pod_name) {
-        // Only the live pod's reference stays: one to an earlier pod of that name would have the
-        // claim collected as soon as the collector notices that pod is gone.
-        if (!pod_owns || api::GetString(*ref, "uid") != api::GetString(*pod, "metadata.uid")) {
-          continue;
-        }
+        // With a pod of that name, only its own reference stays (one to an earlier pod would
+        // have the claim collected as soon as the collector notices that pod is gone). With
+        // none, a scaled-down claim keeps its gone pod's reference: the collector takes it.
+        bool keep = pod != nullptr ? pod_owns && api::GetString(*ref, "uid") ==
+                                                     api::GetString(*pod, "metadata.uid")
+                                   : delete_when_scaled && scaled_down;
+        if (!keep) continue;
         has_pod = true;
       }
       out.push_back(r);

@@ -112,5 +112,18 @@ TEST(ClaimRetention, WhenScaledDeleteHandsAClaimBeyondReplicasToItsPod) {
             std::vector<std::string>{"Pod/web-1/pod-uid"});
 }
 
+// The pod is gone (deleted on scale-down): its claim keeps the pod's reference, so the collector
+// deletes it, unless the policy now retains scaled-down claims.
+TEST(ClaimRetention, AScaledDownClaimKeepsItsGonePodsReference) {
+  json::array gone{{{"apiVersion", "v1"}, {"kind", "Pod"}, {"name", "web-1"}, {"uid", "pod-uid"}}};
+  EXPECT_EQ(RetainedClaimOwners(SetKind(), Set("Delete", "Delete", 1), Claim("data-web-1", gone), 1,
+                                nullptr),
+            std::nullopt);
+  auto retained = RetainedClaimOwners(SetKind(), Set("Delete", "Retain", 1),
+                                      Claim("data-web-1", gone), 1, nullptr);
+  ASSERT_TRUE(retained);
+  EXPECT_EQ(Owners(*retained), std::vector<std::string>{"StatefulSet/web/set-uid"});
+}
+
 }  // namespace
 }  // namespace skiff::controllers
