@@ -132,30 +132,44 @@ TEST_P(ClientTest, InformerSeesListThenWatchEvents) {
   EXPECT_EQ(informer.Get("default", "before"), nullptr);
 }
 
+// The in-process client on a registry over a memory store, with a "default" namespace.
+class InProcessClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
+    ASSERT_TRUE(registry_.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
+  }
+
+  // The informer's cached default/name, once it has it (null after 5 s).
+  static ObjectPtr WaitFor(const Informer& informer, const std::string& name) {
+    ObjectPtr cached;
+    for (int i = 0; i < 500 && !cached; ++i) {
+      cached = informer.Get("default", name);
+      if (!cached) std::this_thread::sleep_for(10ms);
+    }
+    return cached;
+  }
+
+  const api::Kind& cm_kind_ = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
+  std::unique_ptr<store::Store> store_ = store::NewMemoryStore();
+  apiserver::ObjectRegistry registry_{*store_, api::KindRegistry::Builtin()};
+  std::unique_ptr<Client> client_ = NewInProcessClient(registry_);
+};
+
 // In process, an event is parsed once: informers of one client share the object (no copies).
-TEST(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
-  auto store = store::NewMemoryStore();
-  apiserver::ObjectRegistry registry(*store, api::KindRegistry::Builtin());
-  const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
-  const api::Kind& cm_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
-  ASSERT_TRUE(registry.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
-  auto client = NewInProcessClient(registry);
-  Informer first(*client, cm_kind, "default", {}, {});
-  Informer second(*client, cm_kind, "", {}, {});
+TEST_F(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
+  Informer first(*client_, cm_kind_, "default", {}, {});
+  Informer second(*client_, cm_kind_, "", {}, {});
   first.Start();
   second.Start();
   ASSERT_TRUE(first.WaitForSync(5s));
   ASSERT_TRUE(second.WaitForSync(5s));
-  ASSERT_TRUE(client
-                  ->Create(cm_kind, "default",
+  ASSERT_TRUE(client_
+                  ->Create(cm_kind_, "default",
                            Object{{"metadata", {{"name", "a"}}}, {"data", {{"v", "1"}}}})
                   .ok());
-  ObjectPtr a, b;
-  for (int i = 0; i < 500 && !(a && b); ++i) {
-    a = first.Get("default", "a");
-    b = second.Get("default", "a");
-    if (!(a && b)) std::this_thread::sleep_for(10ms);
-  }
+  ObjectPtr a = WaitFor(first, "a");
+  ObjectPtr b = WaitFor(second, "a");
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
   EXPECT_EQ(a.get(), b.get());
@@ -164,36 +178,26 @@ TEST(InProcessClientTest, InformersShareOneParsedObjectPerEvent) {
 
 // A watch with a selector: the registry parsed the event to match it, and the in-process client
 // hands out that parsed object instead of parsing the text again.
-TEST(InProcessClientTest, ASelectorWatchReusesTheRegistrysParse) {
-  auto store = store::NewMemoryStore();
-  apiserver::ObjectRegistry registry(*store, api::KindRegistry::Builtin());
-  const api::Kind& ns_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "namespaces");
-  const api::Kind& cm_kind = *api::KindRegistry::Builtin().ByResource("", "v1", "configmaps");
-  ASSERT_TRUE(registry.Create(ns_kind, "", Object{{"metadata", {{"name", "default"}}}}).ok());
+TEST_F(InProcessClientTest, ASelectorWatchReusesTheRegistrysParse) {
   std::mutex mu;
   std::shared_ptr<const json::value> registry_parse;
   apiserver::WatchQuery query;
   query.label_selector = "app=x";
-  auto watch = registry.Watch(cm_kind, "default", query, [&](auto events) {
+  auto watch = registry_.Watch(cm_kind_, "default", query, [&](auto events) {
     std::lock_guard lock(mu);
     registry_parse = events.back().parsed;
   });
   ASSERT_TRUE(watch.ok());
-  auto client = NewInProcessClient(registry);
   ListOptions selected;
   selected.label_selector = "app=x";
-  Informer informer(*client, cm_kind, "default", selected, {});
+  Informer informer(*client_, cm_kind_, "default", selected, {});
   informer.Start();
   ASSERT_TRUE(informer.WaitForSync(5s));
-  ASSERT_TRUE(client
-                  ->Create(cm_kind, "default",
+  ASSERT_TRUE(client_
+                  ->Create(cm_kind_, "default",
                            Object{{"metadata", {{"name", "a"}, {"labels", {{"app", "x"}}}}}})
                   .ok());
-  ObjectPtr cached;
-  for (int i = 0; i < 500 && !cached; ++i) {
-    cached = informer.Get("default", "a");
-    if (!cached) std::this_thread::sleep_for(10ms);
-  }
+  ObjectPtr cached = WaitFor(informer, "a");
   ASSERT_NE(cached, nullptr);
   std::lock_guard lock(mu);
   ASSERT_NE(registry_parse, nullptr);

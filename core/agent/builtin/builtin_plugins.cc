@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kPrefix = "builtin:";
 
-// Bounded, built-in plugins run in our threads like library ones, so they get the same
+// A built-in plugin runs in our threads like a library one; called bounded, it gets the same
 // deadlines.
 template <typename T, typename Factory>
 sdk::Result<std::shared_ptr<T>> Make(const pluginhost::PluginSpec& spec, Factory factory,

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
@@ -57,10 +58,11 @@ DaemonSetController::DaemonSetController(client::InformerFactory& informers)
 DaemonSetController::~DaemonSetController() { workers_.Stop(); }
 
 void DaemonSetController::Start() {
-  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object& o) { expectations_.Forget(client::ObjectKey(o)); }}));
+  client::InformerHandlers set_handlers = EnqueueKeys(queue_);
+  set_handlers.on_delete = [this](const client::Object& o) {
+    expectations_.Forget(client::ObjectKey(o));
+  };
+  handlers_.push_back(sets_.AddHandlers(std::move(set_handlers)));
   handlers_.push_back(pods_.AddHandlers(client::InformerHandlers{
       [this](const client::Object& o) { OnPodAdd(o); },
       [this](const client::Object& old_pod, const client::Object& o) { OnPodUpdate(old_pod, o); },

@@ -5,8 +5,9 @@
 // orphan pods its selector matches that carry a controller-revision-hash label. Pod names are
 // generated, so it records the creations and deletions it has in flight (Expectations) and does not
 // act again on a cache that has not seen them. Keeps the set's ControllerRevision history
-// (revision_history.h). Owns informers on DaemonSets, pods (with that label), nodes and
-// ControllerRevisions, a work queue and one worker thread; the InformerFactory must outlive it.
+// (revision_history.h). Uses the shared informers of DaemonSets, pods (with that label), nodes and
+// ControllerRevisions and owns a work queue and one worker thread; the InformerFactory must
+// outlive it.
 
 #include <memory>
 #include <vector>

@@ -8,6 +8,7 @@
 #include "core/api/human_time.h"
 #include "core/api/json_fields.h"
 #include "core/controllers/common/claim.h"
+#include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/deployment/deployment_util.h"
@@ -140,10 +141,7 @@ void DeploymentController::Start() {
           queue_.Add(std::string(api::GetString(o, "metadata.namespace")) + "/" + ref->name);
         }
       }}));
-  handlers_.push_back(deployments_.AddHandlers(client::InformerHandlers{
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
+  handlers_.push_back(deployments_.AddHandlers(EnqueueKeys(queue_)));
   replicasets_.Start();
   deployments_.Start();
   runner_.Start(workers_);

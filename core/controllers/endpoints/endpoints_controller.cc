@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/api/json_fields.h"
+#include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/endpoints/endpoint_subsets.h"
 
 namespace skiff::controllers {
@@ -25,10 +26,7 @@ EndpointsController::EndpointsController(client::InformerFactory& informers)
 EndpointsController::~EndpointsController() { workers_.Stop(); }
 
 void EndpointsController::Start() {
-  handlers_.push_back(services_.AddHandlers(client::InformerHandlers{
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
+  handlers_.push_back(services_.AddHandlers(EnqueueKeys(queue_)));
   handlers_.push_back(pods_.AddHandlers(
       client::InformerHandlers{[this](const client::Object& o) { PodChanged(o); },
                                [this](const client::Object& old, const client::Object& o) {

@@ -1,16 +1,17 @@
 #pragma once
 
-// GarbageCollector: deletes objects whose owners (by ownerReferences uid) are all gone, and carries
-// out the propagation policies of a deletion: - background: the owner goes at once; its dependents
-// are collected afterwards; - foreground (owner has the foregroundDeletion finalizer): dependents
-// are deleted first, the owner's finalizer is removed once no dependent with blockOwnerDeletion is
-// left; - orphan (owner has the orphan finalizer): the owner's uid is removed from its dependents'
-// ownerReferences, then the finalizer. Each informer delivers on a thread of its own, so a
-// dependent created just before the owner's deletion may reach the graph after it: the dependents
-// are released twice, kOrphanSettle apart, before the finalizer goes. An owner missing from the
-// watched graph is looked up live before a dependent is collected, so a dependent created just
-// before its owner is observed is safe. Watches every kind but Events. The InformerFactory must
-// outlive it.
+// GarbageCollector: deletes objects whose owners (by ownerReferences uid) are all gone, and
+// carries out the propagation policies of a deletion:
+//  - background: the owner goes at once; its dependents are collected afterwards;
+//  - foreground (owner has the foregroundDeletion finalizer): dependents are deleted first,
+//    the owner's finalizer is removed once no dependent with blockOwnerDeletion is left;
+//  - orphan (owner has the orphan finalizer): the owner's uid is removed from its dependents'
+//    ownerReferences, then the finalizer. Each informer delivers on a thread of its own, so a
+//    dependent created just before the owner's deletion may reach the graph after it: the
+//    dependents are released twice, kOrphanSettle apart, before the finalizer goes.
+// An owner missing from the watched graph is looked up live before a dependent is collected,
+// so a dependent created just before its owner is observed is safe. Watches every kind but
+// Events, through the shared informers. The InformerFactory must outlive it.
 
 #include <memory>
 #include <mutex>

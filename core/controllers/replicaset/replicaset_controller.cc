@@ -7,6 +7,7 @@
 
 #include "core/api/json_fields.h"
 #include "core/controllers/common/claim.h"
+#include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
@@ -67,13 +68,12 @@ void ReplicaSetController::Start() {
       [this](const client::Object& o) { OnPodAdd(o); },
       [this](const client::Object& a, const client::Object& b) { OnPodUpdate(a, b); },
       [this](const client::Object& o) { OnPodDelete(o); }}));
-  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object& o) {
-        expectations_.Forget(client::ObjectKey(o));
-        queue_.Add(client::ObjectKey(o));
-      }}));
+  client::InformerHandlers set_handlers = EnqueueKeys(queue_);
+  set_handlers.on_delete = [this](const client::Object& o) {
+    expectations_.Forget(client::ObjectKey(o));
+    queue_.Add(client::ObjectKey(o));
+  };
+  handlers_.push_back(sets_.AddHandlers(std::move(set_handlers)));
   pods_.Start();
   sets_.Start();
   runner_.Start(workers_);

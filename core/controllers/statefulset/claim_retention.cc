@@ -41,13 +41,15 @@ std::optional<int64_t> StatefulClaimOrdinal(const json::object& set, std::string
   return std::nullopt;
 }
 
+bool ScaledDownClaimsGo(const json::object& set) { return IsDelete(set, "whenScaled"); }
+
 std::optional<json::array> RetainedClaimOwners(const api::Kind& set_kind, const json::object& set,
                                                const json::object& claim, int64_t ordinal,
                                                const json::object* pod) {
   const int64_t start = api::GetInt(set, "spec.ordinals.start").value_or(0);
   const int64_t replicas = std::max<int64_t>(api::GetInt(set, "spec.replicas").value_or(1), 0);
   const bool scaled_down = ordinal < start || ordinal >= start + replicas;
-  const bool delete_when_scaled = IsDelete(set, "whenScaled");
+  const bool delete_when_scaled = ScaledDownClaimsGo(set);
   // Beyond replicas with whenScaled=Delete the pod owns the claim (it goes when the pod does);
   // otherwise the set does when whenDeleted=Delete.
   const bool pod_owns = delete_when_scaled && scaled_down && pod != nullptr;

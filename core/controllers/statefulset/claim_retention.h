@@ -20,6 +20,9 @@ namespace skiff::controllers {
 std::optional<int64_t> StatefulClaimOrdinal(const boost::json::object& set,
                                             std::string_view claim_name);
 
+// True when whenScaled=Delete: a scaled-down pod's claims go with it.
+bool ScaledDownClaimsGo(const boost::json::object& set);
+
 // The ownerReferences the claim of ordinal should have; nullopt when it already has them.
 // pod: that ordinal's pod, when it exists.
 std::optional<boost::json::array> RetainedClaimOwners(const api::Kind& set_kind,

@@ -6,6 +6,7 @@
 
 #include "core/api/json_fields.h"
 #include "core/api/selectors.h"
+#include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/object_index.h"
 #include "core/controllers/common/owner_refs.h"
 #include "core/controllers/common/pod_template.h"
@@ -48,10 +49,7 @@ StatefulSetController::StatefulSetController(client::InformerFactory& informers)
 StatefulSetController::~StatefulSetController() { workers_.Stop(); }
 
 void StatefulSetController::Start() {
-  handlers_.push_back(sets_.AddHandlers(client::InformerHandlers{
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object&, const client::Object& o) { queue_.Add(client::ObjectKey(o)); },
-      [this](const client::Object& o) { queue_.Add(client::ObjectKey(o)); }}));
+  handlers_.push_back(sets_.AddHandlers(EnqueueKeys(queue_)));
   handlers_.push_back(pods_.AddHandlers(
       client::InformerHandlers{[this](const client::Object& o) { EnqueueOwnerOf(o); },
                                [this](const client::Object& old_pod, const client::Object& o) {
@@ -232,9 +230,7 @@ bool StatefulSetController::Sync(const std::string& key) {
   // The owners above come from the claims cache; a claim created a moment ago may not be in it
   // yet, so a pod whose claims go with it waits until they are (or are gone).
   auto claims_seen = [&](const json::object& pod) {
-    if (api::GetString(*set, "spec.persistentVolumeClaimRetentionPolicy.whenScaled") != "Delete") {
-      return true;
-    }
+    if (!ScaledDownClaimsGo(*set)) return true;
     auto ordinal = StatefulPodOrdinal(name, api::GetString(pod, "metadata.name"));
     if (!ordinal) return true;
     for (const auto& claim : NewStatefulClaims(*set, *ordinal)) {

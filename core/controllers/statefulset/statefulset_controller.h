@@ -4,9 +4,9 @@
 // its spec (see statefulset_plan.h for the rules) and reports its status. Adopts orphan pods its
 // selector matches that carry the statefulset.kubernetes.io/pod-name label. Keeps the set's
 // ControllerRevision history (revision_history.h) and carries out its claim retention policy
-// through the claims' ownerReferences (claim_retention.h). Owns informers on StatefulSets, pods
-// (with that label), claims and ControllerRevisions, a work queue and one worker thread; the
-// InformerFactory must outlive it.
+// through the claims' ownerReferences (claim_retention.h). Uses the shared informers of
+// StatefulSets, pods (with that label), claims and ControllerRevisions and owns a work queue and
+// one worker thread; the InformerFactory must outlive it.
 
 #include <memory>
 #include <vector>
