@@ -30,6 +30,7 @@ struct WatchStreams::Active {
   std::shared_ptr<ResponseStream> stream;
   const api::Kind* kind = nullptr;
   bool bookmarks = false;
+  std::size_t lane = 0;  // the StreamLanes lane that writes its events
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::chrono::steady_clock::time_point next_bookmark;
   std::atomic<store::Revision> last_revision{0};
@@ -70,6 +71,7 @@ void WatchStreams::Serve(std::shared_ptr<HttpExchange> exchange, WatchRequest re
   auto active = std::make_shared<Active>();
   active->kind = request.kind;
   active->bookmarks = request.bookmarks;
+  active->lane = lanes_.Assign();
   auto now = std::chrono::steady_clock::now();
   if (request.timeout.count() > 0) active->deadline = now + request.timeout;
   active->next_bookmark = now + kBookmarkInterval;
@@ -80,7 +82,8 @@ void WatchStreams::Serve(std::shared_ptr<HttpExchange> exchange, WatchRequest re
   auto pending_mu = std::make_shared<std::mutex>();
   auto render = request.render;
   auto weak = std::weak_ptr<Active>(active);
-  auto sink = [weak, render, pending, pending_mu, lines = lines_](std::vector<WatchEvent> events) {
+  auto sink = [weak, render, pending, pending_mu, lines = lines_,
+               lanes = &lanes_](std::vector<WatchEvent> events) {
     auto a = weak.lock();
     std::vector<std::shared_ptr<const std::string>> out;
     out.reserve(events.size());
@@ -95,8 +98,9 @@ void WatchStreams::Serve(std::shared_ptr<HttpExchange> exchange, WatchRequest re
     }
     std::lock_guard lock(*pending_mu);
     if (a && a->stream) {
-      for (auto& line : out) a->stream->Write(std::move(line));
-      a->last_revision = events.back().revision;
+      // A bookmark may only follow the events it covers: the revision moves once they are sent.
+      lanes->Write(a->lane, a->stream, std::move(out),
+                   [a, last = events.back().revision] { a->last_revision = last; });
     } else {
       for (auto& line : out) pending->push_back(std::move(line));
       if (a) a->last_revision = events.back().revision;

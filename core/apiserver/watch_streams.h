@@ -17,6 +17,7 @@
 #include "core/apiserver/http_server.h"
 #include "core/apiserver/registry.h"
 #include "core/apiserver/revision_memo.h"
+#include "core/apiserver/stream_lanes.h"
 
 namespace skiff::apiserver {
 
@@ -46,6 +47,9 @@ class WatchStreams {
   // Encoded watch lines (JSON format), one per event and type for all watches.
   const std::shared_ptr<RevisionMemo<std::string>> lines_ =
       std::make_shared<RevisionMemo<std::string>>();
+  // Writes each event to the watches from all cores. The sinks hold a pointer: every watch is
+  // cancelled in the destructor's body, before the members go.
+  StreamLanes lanes_{StreamLanes::ForThisMachine()};
   std::mutex mu_;
   std::list<std::shared_ptr<Active>> active_;
   bool stopping_ = false;
