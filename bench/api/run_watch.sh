@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Watch event latency with 1,000 open watches against the API server alone (`watch_server`:
 # the request path of `skiff server` without controllers/scheduler/agent, so it builds in
-# minutes on the shared 2-core machine), and the CPU time the server and the driver used.
+# minutes on the shared 2-core machine), the CPU time the server and the driver used, then the
+# machine's floor for the same fan-out (`fanout_floor`: raw sends, 1 thread and one per core).
 # Same driver and arguments as run.sh's watch step.
 # Usage: bench/api/run_watch.sh [build-dir] [watches] [events] [driver flags, e.g. --reader epoll]
 #        (default build-rel 1000 100)
@@ -26,6 +27,15 @@ done
 echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== watch event latency, $watches watches, $events events, server $server"
 /usr/bin/time -f "driver CPU: user %U s, sys %S s" "$build/bench/api/watch_latency" \
-  --server "$url" --watches "$watches" --events "$events" "${@:4}"
+  --server "$url" --watches "$watches" --events "$events" "${@:4}" 2>&1 | tee "$data/driver.out"
 awk '{print "server CPU: user", $14/100, "s, sys", $15/100, "s"}' "/proc/$pid/stat"
+kill $pid
+# The same fan-out as bare loopback sends, from as many threads as the server's StreamLanes:
+# the floor this machine puts under the figures above.
+bytes=$(sed -n 's/^event line: \([0-9]*\) bytes$/\1/p' "$data/driver.out")
+echo "== floor, $watches connections, $events events of ${bytes:-420} bytes"
+for senders in 1 $(( $(nproc) > 4 ? 4 : $(nproc) )); do
+  "$build/bench/api/fanout_floor" --sockets "$watches" --events "$events" --senders "$senders" \
+    --bytes "${bytes:-420}"
+done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
