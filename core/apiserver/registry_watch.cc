@@ -103,16 +103,16 @@ ApiResult<std::unique_ptr<store::WatchHandle>> ObjectRegistry::Watch(const api::
       return std::nullopt;
     return WatchEvent{type, SharedText(memos->text, ev.kv), ev.revision(), parsed};
   };
-  auto handle = store_.Watch(
-      prefix, after,
-      [convert = std::move(convert), sink = std::move(sink)](const std::vector<store::Event>& evs) {
-        std::vector<WatchEvent> out;
-        out.reserve(evs.size());
-        for (const auto& ev : evs) {
-          if (auto we = convert(ev)) out.push_back(std::move(*we));
-        }
-        if (!out.empty()) sink(std::move(out));
-      });
+  auto handle = store_.Watch(prefix, after,
+                             [convert = std::move(convert),
+                              sink = std::move(sink)](const std::vector<store::SharedEvent>& evs) {
+                               std::vector<WatchEvent> out;
+                               out.reserve(evs.size());
+                               for (const auto& ev : evs) {
+                                 if (auto we = convert(*ev)) out.push_back(std::move(*we));
+                               }
+                               if (!out.empty()) sink(std::move(out));
+                             });
   if (!handle.ok()) {
     if (handle.status().code() == Status::Code::kCompacted) {
       return TooOld(after, store_.CompactedRevision());

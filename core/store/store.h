@@ -62,8 +62,11 @@ struct ListOptions {
   std::size_t limit = 0;    // 0 = no limit
 };
 
+// A committed event as watchers receive it: one copy, shared by all of them.
+using SharedEvent = std::shared_ptr<const Event>;
+
 // Called with one or more events in revision order. Runs on a store thread.
-using WatchCallback = std::function<void(const std::vector<Event>& events)>;
+using WatchCallback = std::function<void(const std::vector<SharedEvent>& events)>;
 
 class WatchHandle {
  public:

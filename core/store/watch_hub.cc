@@ -24,7 +24,7 @@ struct WatchHub::Watcher {
   std::string prefix;
   Revision after = 0;  // only events above this; guards the window before publication
   WatchCallback callback;
-  std::deque<Event> pending;
+  std::deque<SharedEvent> pending;
   bool queued = false;     // in ready_
   bool running = false;    // its callback is running on the dispatcher
   bool cancelled = false;  // its handle is gone: never call it again
@@ -78,18 +78,19 @@ void WatchHub::Publish(std::vector<Event> events) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
-    for (Event& event : events) {
+    for (Event& committed : events) {
+      auto event = std::make_shared<const Event>(std::move(committed));
       for (const std::shared_ptr<Watcher>& watcher : watchers_) {
-        if (!watcher->Wants(event)) continue;
+        if (!watcher->Wants(*event)) continue;
         watcher->pending.push_back(event);
         wake = wake || !watcher->queued;
         MarkReady(watcher);
       }
-      published_ = event.revision();
+      published_ = event->revision();
       history_.push_back(std::move(event));
     }
     while (memory_history_limit_ != 0 && history_.size() > memory_history_limit_) {
-      memory_start_ = history_.front().revision();
+      memory_start_ = history_.front()->revision();
       history_.pop_front();
     }
   }
@@ -108,7 +109,7 @@ Result<std::unique_ptr<WatchHandle>> WatchHub::Watch(std::string prefix, Revisio
   // registration, the last two under mu_ so that Publish cannot slip between them. The
   // journal is read without mu_ (writers must not wait on disk reads); if memory history
   // moved on meanwhile, read the journal again from where we stopped.
-  std::vector<Event> replay;
+  std::vector<SharedEvent> replay;
   Revision replayed_through = after;
   while (true) {
     Revision journal_through = 0;
@@ -120,7 +121,7 @@ Result<std::unique_ptr<WatchHandle>> WatchHub::Watch(std::string prefix, Revisio
         if (replayed_through < published_) {
           auto first = history_.begin() + (replayed_through - memory_start_);
           for (auto it = first; it != history_.end(); ++it) {
-            if (watcher->Wants(*it)) replay.push_back(*it);
+            if (watcher->Wants(**it)) replay.push_back(*it);
           }
         }
         watcher->pending.assign(std::make_move_iterator(replay.begin()),
@@ -132,9 +133,11 @@ Result<std::unique_ptr<WatchHandle>> WatchHub::Watch(std::string prefix, Revisio
       journal_through = memory_start_;
     }
     if (journal_ == nullptr) return Status::Internal("history missing without a journal");
+    std::vector<Event> read;
     Status status =
-        journal_->ReadHistory(watcher->prefix, replayed_through, journal_through, &replay);
+        journal_->ReadHistory(watcher->prefix, replayed_through, journal_through, &read);
     if (!status.ok()) return status;
+    for (Event& event : read) replay.push_back(std::make_shared<const Event>(std::move(event)));
     replayed_through = journal_through;
   }
   ready_cv_.notify_one();
@@ -161,7 +164,7 @@ Status WatchHub::Compact(Revision revision) {
   }
   if (revision <= compacted_) return Status::Ok();
   compacted_ = revision;
-  while (!history_.empty() && history_.front().revision() <= revision) history_.pop_front();
+  while (!history_.empty() && history_.front()->revision() <= revision) history_.pop_front();
   memory_start_ = std::max(memory_start_, revision);
   return Status::Ok();
 }
@@ -182,8 +185,8 @@ void WatchHub::DispatchLoop() {
     if (watcher->cancelled || watcher->pending.empty()) continue;
 
     std::size_t count = std::min(watcher->pending.size(), kMaxEventsPerCallback);
-    std::vector<Event> batch(std::make_move_iterator(watcher->pending.begin()),
-                             std::make_move_iterator(watcher->pending.begin() + count));
+    std::vector<SharedEvent> batch(std::make_move_iterator(watcher->pending.begin()),
+                                   std::make_move_iterator(watcher->pending.begin() + count));
     watcher->pending.erase(watcher->pending.begin(), watcher->pending.begin() + count);
     if (!watcher->pending.empty()) MarkReady(watcher);
     watcher->running = true;

@@ -31,7 +31,7 @@ class WatchHub {
   WatchHub& operator=(const WatchHub&) = delete;
 
   // Records just-committed events (consecutive revisions, in order) and queues them for the
-  // matching watchers. Never waits on a callback.
+  // matching watchers, each event shared by all of them. Never waits on a callback.
   void Publish(std::vector<Event> events);
 
   // Delivers every event with revision > after whose key has `prefix`. Compacted when
@@ -62,8 +62,8 @@ class WatchHub {
   std::condition_variable idle_cv_;   // cancellers wait for a callback to return
   Revision published_;                // revision of the last published event
   Revision compacted_;
-  Revision memory_start_;      // history_ holds exactly revisions (memory_start_, published_]
-  std::deque<Event> history_;  // consecutive revisions
+  Revision memory_start_;            // history_ holds exactly revisions (memory_start_, published_]
+  std::deque<SharedEvent> history_;  // consecutive revisions
   std::vector<std::shared_ptr<Watcher>> watchers_;
   std::deque<std::shared_ptr<Watcher>> ready_;  // watchers with pending events, FIFO
   bool stopping_ = false;

@@ -30,9 +30,9 @@ std::unique_ptr<Store> SqliteBackend::Open() {
 }
 
 WatchCallback EventRecorder::Callback() {
-  return [this](const std::vector<Event>& events) {
+  return [this](const std::vector<SharedEvent>& events) {
     std::lock_guard lock(mu_);
-    events_.insert(events_.end(), events.begin(), events.end());
+    for (const SharedEvent& event : events) events_.push_back(*event);
     ++calls_;
     cv_.notify_all();
   };

@@ -92,6 +92,30 @@ TYPED_TEST(WatchTest, FromNowSkipsHistory) {
   EXPECT_EQ(RevisionsOf(recorder.Events()), std::vector<Revision>{second});
 }
 
+TYPED_TEST(WatchTest, WatchersShareOneCopyOfEachEvent) {
+  Store& store = *this->store_;
+  std::mutex mu;
+  std::vector<SharedEvent> got;
+  auto record = [&](const std::vector<SharedEvent>& events) {
+    std::lock_guard lock(mu);
+    got.insert(got.end(), events.begin(), events.end());
+  };
+  auto first = this->MustWatch("/k/", 0, record);
+  auto second = this->MustWatch("/", 0, record);
+  ASSERT_TRUE(store.Create("/k/1", "v").ok());
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (got.size() == 2) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].get(), got[1].get());
+  EXPECT_EQ(got[0]->kv.key, "/k/1");
+}
+
 TYPED_TEST(WatchTest, LiveUpdatesAndDeletesCarryPrev) {
   Store& store = *this->store_;
   EventRecorder recorder;
@@ -173,7 +197,7 @@ TYPED_TEST(WatchTest, ManyWatchersEachGetOneCallbackAtATimeInOrder) {
     handles.push_back(this->MustWatch(
         "/", 0,
         [s = seen.back().get(),
-         record = seen.back()->recorder.Callback()](const std::vector<Event>& events) {
+         record = seen.back()->recorder.Callback()](const std::vector<SharedEvent>& events) {
           if (s->inside.exchange(true)) ++s->overlaps;
           record(events);
           s->inside = false;
@@ -214,7 +238,7 @@ TYPED_TEST(WatchTest, DestructorWaitsForRunningCallback) {
   std::atomic<bool> entered = false;
   std::atomic<int> calls_after_destroy = 0;
   std::atomic<bool> destroyed = false;
-  auto handle = this->MustWatch("/", 0, [&](const std::vector<Event>&) {
+  auto handle = this->MustWatch("/", 0, [&](const std::vector<SharedEvent>&) {
     if (destroyed) ++calls_after_destroy;
     in_callback = true;
     entered = true;
@@ -240,7 +264,7 @@ TYPED_TEST(WatchTest, CallbackMayDestroyItsOwnHandle) {
   auto other_handle = this->MustWatch("/", 0, other.Callback());
   {
     std::lock_guard lock(mu);
-    handle = this->MustWatch("/", 0, [&](const std::vector<Event>&) {
+    handle = this->MustWatch("/", 0, [&](const std::vector<SharedEvent>&) {
       ++calls;
       std::lock_guard inner(mu);
       handle.reset();
