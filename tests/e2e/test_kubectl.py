@@ -38,6 +38,49 @@ class KubectlTest(ServerTestCase):
         out, _ = self.kubectl("get", "secret", "s", "-n", "typed", "-o", "jsonpath={.data.pw}")
         self.assertEqual(out, "aHVudGVyMg==")
 
+    def test_create_deployment_and_service(self):
+        # kubectl's typed create commands send protobuf bodies with every Go field encoded.
+        self.kubectl("create", "namespace", "typed-apps")
+        out, err = self.kubectl("create", "deployment", "web", "-n", "typed-apps",
+                                "--image=nginx:1.25", "--port=80")
+        self.assertIn("deployment.apps/web created", out)
+        self.assertNoWarnings(err)
+        out, _ = self.kubectl("create", "deployment", "idle", "-n", "typed-apps",
+                              "--image=busybox", "--replicas=0", "--", "sleep", "3600")
+        self.assertIn("deployment.apps/idle created", out)
+        out, _ = self.kubectl("get", "deployment", "web", "-n", "typed-apps", "-o", "json")
+        web = json.loads(out)
+        self.assertEqual(web["spec"]["replicas"], 1)
+        self.assertEqual(web["spec"]["selector"], {"matchLabels": {"app": "web"}})
+        self.assertEqual(web["spec"]["strategy"]["type"], "RollingUpdate")  # defaulted
+        container = web["spec"]["template"]["spec"]["containers"][0]
+        self.assertEqual(container["image"], "nginx:1.25")
+        self.assertEqual(container["ports"], [{"containerPort": 80, "protocol": "TCP"}])
+        self.assertEqual(web["spec"]["template"]["spec"]["restartPolicy"], "Always")
+        self.assertNotIn("creationTimestamp", web["spec"]["template"]["metadata"])
+        out, _ = self.kubectl("get", "deployment", "idle", "-n", "typed-apps", "-o", "json")
+        idle = json.loads(out)
+        self.assertEqual(idle["spec"]["replicas"], 0)  # a pointer field: zero was set
+        self.assertEqual(idle["spec"]["template"]["spec"]["containers"][0]["command"],
+                         ["sleep", "3600"])
+
+        out, err = self.kubectl("create", "service", "clusterip", "web", "-n", "typed-apps",
+                                "--tcp=80:8080")
+        self.assertIn("service/web created", out)
+        self.assertNoWarnings(err)
+        out, _ = self.kubectl("create", "service", "nodeport", "np", "-n", "typed-apps",
+                              "--tcp=5678:http", "--node-port=30080")
+        self.assertIn("service/np created", out)
+        out, _ = self.kubectl("get", "service", "web", "-n", "typed-apps", "-o", "json")
+        web = json.loads(out)
+        self.assertEqual(web["spec"]["type"], "ClusterIP")
+        self.assertEqual(web["spec"]["ports"],
+                         [{"name": "80-8080", "port": 80, "protocol": "TCP", "targetPort": 8080}])
+        self.assertEqual(web["spec"]["selector"], {"app": "web"})
+        out, _ = self.kubectl("get", "service", "np", "-n", "typed-apps", "-o", "json")
+        port = json.loads(out)["spec"]["ports"][0]
+        self.assertEqual((port["nodePort"], port["targetPort"]), (30080, "http"))
+
     def test_apply_pod_update_and_get(self):
         self.kubectl("create", "namespace", "apply-pod")
         path = os.path.join(MANIFESTS, "pod.yaml")
