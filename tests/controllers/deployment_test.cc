@@ -84,6 +84,21 @@ client::Object Deployment(const std::string& name, int replicas, const std::stri
   return d;
 }
 
+TEST(DeploymentUtilTest, ProportionalSizes) {
+  // Kubernetes' documented example: 10 replicas, maxSurge 3, a rollout stuck at 8 old + 5
+  // new, scaled to 15: 5 more in all, 3 to the old set and 2 to the new one.
+  EXPECT_EQ(ProportionalSizes({{8, 13}, {5, 13}}, 15, 3, 13), (std::vector<std::int64_t>{11, 7}));
+  // Back down to 10 (older first on ties; here the sizes differ).
+  EXPECT_EQ(ProportionalSizes({{11, 18}, {7, 18}}, 10, 3, 18), (std::vector<std::int64_t>{8, 5}));
+  // To 0: every set goes, whatever it was scaled for.
+  EXPECT_EQ(ProportionalSizes({{11, 18}, {7, 18}}, 0, 0, 18), (std::vector<std::int64_t>{0, 0}));
+  // Rounding leftovers go to the first: 3 sets of 1, grown to 3 + 1 surge.
+  EXPECT_EQ(ProportionalSizes({{1, 3}, {1, 3}, {1, 3}}, 3, 1, 3),
+            (std::vector<std::int64_t>{2, 1, 1}));
+  // Without the annotation the Deployment's status.replicas stands in.
+  EXPECT_EQ(ProportionalSizes({{4, 0}, {2, 0}}, 12, 0, 6), (std::vector<std::int64_t>{8, 4}));
+}
+
 class DeploymentTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -308,6 +323,55 @@ TEST_F(DeploymentTest, PausedOnlyScalesAndHistoryIsLimited) {
   // Three revisions, history limit 1: the current one and one old one remain.
   ASSERT_TRUE(Eventually([&] { return ReplicaSets().size() == 2; }));
   EXPECT_EQ(Revision(Get("web")), 3);
+}
+
+TEST_F(DeploymentTest, ScalingMidRolloutKeepsTheRatioOfOldToNew) {
+  ASSERT_TRUE(cluster_.client()
+                  .Create(deploy_kind_, "default",
+                          Deployment("web", 10, "nginx:1",
+                                     R"({"type":"RollingUpdate","rollingUpdate":)"
+                                     R"({"maxSurge":3,"maxUnavailable":2}})"))
+                  .ok());
+  std::optional<AutoReady> kubelet(std::in_place, cluster_);
+  ASSERT_TRUE(Eventually([&] { return RolledOut("web"); }));
+  std::string old_rs(api::GetString(ReplicaSets()[0], "metadata.name"));
+  // The new pods never become ready: the rollout stops at 8 old + 5 new (13 = 10 + surge 3).
+  kubelet.reset();
+  SetImage("web", "nginx:2");
+  auto sizes = [&] {
+    std::pair<std::int64_t, std::int64_t> old_new{-1, -1};
+    for (const auto& rs : ReplicaSets()) {
+      std::int64_t n = api::GetInt(rs, "spec.replicas").value_or(0);
+      (api::GetString(rs, "metadata.name") == old_rs ? old_new.first : old_new.second) = n;
+    }
+    return old_new;
+  };
+  using Sizes = std::pair<std::int64_t, std::int64_t>;
+  ASSERT_TRUE(Eventually([&] {
+    return sizes() == Sizes{8, 5};
+  })) << sizes().first
+      << "/" << sizes().second;
+  // Scaled to 15 mid-rollout: 5 more, shared 3 old / 2 new, and the rollout stays there.
+  Patch("web", R"({"spec":{"replicas":15}})");
+  ASSERT_TRUE(Eventually([&] {
+    return sizes() == Sizes{11, 7};
+  })) << sizes().first
+      << "/" << sizes().second;
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(sizes(), (Sizes{11, 7}));
+  // Both sets now say which size they were scaled for.
+  for (const auto& rs : ReplicaSets()) {
+    const json::object* ann = api::FindObject(rs, "metadata.annotations");
+    ASSERT_NE(ann, nullptr);
+    EXPECT_EQ(ann->at(kDesiredReplicasAnnotation), "15");
+    EXPECT_EQ(ann->at(kMaxReplicasAnnotation), "18");
+  }
+  // And back to 10: 5 fewer, 3 old / 2 new.
+  Patch("web", R"({"spec":{"replicas":10}})");
+  ASSERT_TRUE(Eventually([&] {
+    return sizes() == Sizes{8, 5};
+  })) << sizes().first
+      << "/" << sizes().second;
 }
 
 TEST_F(DeploymentTest, ProgressDeadlineExceeded) {

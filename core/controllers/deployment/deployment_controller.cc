@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/api/api_time.h"
 #include "core/api/human_time.h"
@@ -402,21 +403,67 @@ bool DeploymentController::Recreate(State& s) {
   return Scale(s, *s.new_rs, s.Replicas());
 }
 
-bool DeploymentController::ScalePaused(State& s) {
+// The Deployment's size changed since its active ReplicaSets were last scaled.
+bool DeploymentController::IsScalingEvent(const State& s) const {
+  std::string desired = std::to_string(s.Replicas());
+  auto stale = [&](const client::Object& rs) {
+    const json::object* ann = api::FindObject(rs, "metadata.annotations");
+    std::string_view have = ann ? Annotation(*ann, kDesiredReplicasAnnotation) : "";
+    return SpecReplicas(rs) > 0 && !have.empty() && have != desired;
+  };
+  if (s.new_rs && stale(*s.new_rs)) return true;
+  return std::any_of(s.old.begin(), s.old.end(), stale);
+}
+
+// Resizing without rolling (a scaling event, or any sync while paused), as Kubernetes' scale:
+// one active ReplicaSet (or, with none, the newest) takes the whole size; a complete new one
+// leaves the old ones at 0; otherwise a rolling Deployment resizes all active ones in
+// proportion, so that a rollout in progress keeps its ratio of old to new pods.
+bool DeploymentController::ScaleReplicaSets(State& s) {
+  std::int64_t replicas = s.Replicas();
   std::vector<client::Object*> active;
   if (s.new_rs && SpecReplicas(*s.new_rs) > 0) active.push_back(&*s.new_rs);
   for (auto& rs : s.old) {
     if (SpecReplicas(rs) > 0) active.push_back(&rs);
   }
-  if (active.size() == 1) return Scale(s, *active[0], s.Replicas());
+  if (active.size() == 1) return Scale(s, *active[0], replicas);
   if (active.empty()) {
-    client::Object* latest = s.new_rs ? &*s.new_rs : nullptr;
+    client::Object* newest = s.new_rs ? &*s.new_rs : nullptr;
     for (auto& rs : s.old) {
-      if (!latest || Revision(rs) > Revision(*latest)) latest = &rs;
+      if (!newest || CreatedBefore(*newest, rs)) newest = &rs;
     }
-    if (latest) return Scale(s, *latest, s.Replicas());
+    return !newest || Scale(s, *newest, replicas);
   }
-  return true;  // several active: leave the rollout where it was paused
+  if (s.new_rs && SpecReplicas(*s.new_rs) == replicas &&
+      StatusInt(*s.new_rs, "availableReplicas") >= replicas) {
+    for (auto& rs : s.old) {
+      if (SpecReplicas(rs) > 0 && !Scale(s, rs, 0)) return false;
+    }
+    return true;
+  }
+  if (api::GetString(s.d, "spec.strategy.type") == "Recreate") return true;
+  std::int64_t total = 0;
+  for (const client::Object* rs : active) total += SpecReplicas(*rs);
+  RollingLimits limits = Limits(s.d);
+  const bool grow = replicas + limits.max_surge > total;
+  std::sort(active.begin(), active.end(), [grow](const client::Object* a, const client::Object* b) {
+    if (SpecReplicas(*a) != SpecReplicas(*b)) return SpecReplicas(*a) > SpecReplicas(*b);
+    return grow ? CreatedBefore(*b, *a) : CreatedBefore(*a, *b);
+  });
+  std::vector<ScaleShare> shares;
+  for (const client::Object* rs : active) {
+    const json::object* ann = api::FindObject(*rs, "metadata.annotations");
+    std::string_view max = ann ? Annotation(*ann, kMaxReplicasAnnotation) : "";
+    std::int64_t scaled_for = 0;
+    std::from_chars(max.data(), max.data() + max.size(), scaled_for);
+    shares.push_back({SpecReplicas(*rs), scaled_for});
+  }
+  std::vector<std::int64_t> sizes =
+      ProportionalSizes(shares, replicas, limits.max_surge, StatusInt(s.d, "replicas"));
+  for (std::size_t i = 0; i < active.size(); ++i) {
+    if (!Scale(s, *active[i], sizes[i])) return false;
+  }
+  return true;
 }
 
 void DeploymentController::Cleanup(State& s) {
@@ -552,8 +599,8 @@ bool DeploymentController::Sync(const std::string& key) {
   s.selector = WorkloadSelector(s.d, DeploymentKind());
   if (!s.selector) return true;  // validation should have refused it
   bool ok = Claim(s);
-  if (api::GetBool(s.d, "spec.paused")) {
-    ok = ScalePaused(s) && ok;
+  if (api::GetBool(s.d, "spec.paused") || IsScalingEvent(s)) {
+    ok = ScaleReplicaSets(s) && ok;
     return UpdateStatus(s) && ok;
   }
   if (!EnsureNewReplicaSet(s)) return false;

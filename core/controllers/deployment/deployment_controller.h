@@ -44,7 +44,8 @@ class DeploymentController {
   bool Scale(State& s, client::Object& rs, std::int64_t replicas);
   bool RollingUpdate(State& s);
   bool Recreate(State& s);
-  bool ScalePaused(State& s);
+  bool IsScalingEvent(const State& s) const;
+  bool ScaleReplicaSets(State& s);
   void Cleanup(State& s);
   bool UpdateStatus(State& s);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -123,6 +124,37 @@ RollingLimits Limits(const client::Object& deployment) {
   if (l.max_surge == 0 && l.max_unavailable == 0) l.max_unavailable = 1;
   l.max_unavailable = std::min(l.max_unavailable, replicas);
   return l;
+}
+
+std::vector<std::int64_t> ProportionalSizes(const std::vector<ScaleShare>& shares,
+                                            std::int64_t replicas, std::int64_t max_surge,
+                                            std::int64_t status_replicas) {
+  std::int64_t total = 0;
+  for (const ScaleShare& s : shares) total += s.replicas;
+  const std::int64_t allowed = replicas > 0 ? replicas + max_surge : 0;
+  const std::int64_t to_add = allowed - total;
+  std::vector<std::int64_t> sizes;
+  std::int64_t added = 0;
+  for (const ScaleShare& s : shares) {
+    std::int64_t change = 0;
+    if (to_add != 0 && s.replicas != 0 && added != to_add) {
+      std::int64_t fraction = -s.replicas;  // all of it, when scaling to 0
+      if (replicas > 0) {
+        std::int64_t before = s.scaled_for > 0 ? s.scaled_for : status_replicas;
+        if (before <= 0) before = total;
+        fraction = std::llround(static_cast<double>(s.replicas) * static_cast<double>(allowed) /
+                                static_cast<double>(before)) -
+                   s.replicas;
+      }
+      // Never past what is left to hand out.
+      std::int64_t left = to_add - added;
+      change = to_add > 0 ? std::min(fraction, left) : std::max(fraction, left);
+    }
+    sizes.push_back(s.replicas + change);
+    added += change;
+  }
+  if (!sizes.empty()) sizes[0] = std::max<std::int64_t>(0, sizes[0] + to_add - added);
+  return sizes;
 }
 
 }  // namespace skiff::controllers

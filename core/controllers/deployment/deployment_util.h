@@ -1,11 +1,13 @@
 #pragma once
 
 // The arithmetic and naming rules of Deployments, as pure functions: pod-template-hash,
-// template identity, revisions, and maxSurge / maxUnavailable (ints or percentages of
-// spec.replicas; surge rounds up, unavailable down; both 0 means maxUnavailable 1).
+// template identity, revisions, maxSurge / maxUnavailable (ints or percentages of
+// spec.replicas; surge rounds up, unavailable down; both 0 means maxUnavailable 1), and the
+// proportional resizing of a rollout's ReplicaSets.
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/client/client.h"
 
@@ -35,5 +37,21 @@ struct RollingLimits {
 };
 // The resolved limits of a Deployment ({0, 0} for the Recreate strategy).
 RollingLimits Limits(const client::Object& deployment);
+
+// One active ReplicaSet of a Deployment being resized mid-rollout: its size, and the
+// Deployment size (replicas + maxSurge) it was last scaled for (its max-replicas annotation;
+// 0 when absent).
+struct ScaleShare {
+  std::int64_t replicas = 0;
+  std::int64_t scaled_for = 0;
+};
+// The new sizes of several active ReplicaSets when their Deployment is resized to `replicas`,
+// as Kubernetes does it: the change (to replicas + max_surge in all; to 0 for 0) is shared in
+// proportion to each set's size, the rounding leftover going to the first. `shares` come in
+// the order the change is handed out: largest first, and on ties newer first when growing,
+// older first when shrinking. `status_replicas` stands in for a missing annotation.
+std::vector<std::int64_t> ProportionalSizes(const std::vector<ScaleShare>& shares,
+                                            std::int64_t replicas, std::int64_t max_surge,
+                                            std::int64_t status_replicas);
 
 }  // namespace skiff::controllers
