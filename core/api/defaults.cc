@@ -38,6 +38,18 @@ void DefaultDeployment(json::object& obj) {
   DefaultTemplate(spec);
 }
 
+// As Kubernetes: neither parallelism nor completions = one pod to one success.
+void DefaultJob(json::object& obj) {
+  json::object& spec = ChildObject(obj, "spec");
+  if (!spec.contains("parallelism") && !spec.contains("completions")) spec["completions"] = 1;
+  SetDefault(spec, "parallelism", 1);
+  SetDefault(spec, "backoffLimit", 6);
+  SetDefault(spec, "completionMode", "NonIndexed");
+  SetDefault(spec, "suspend", false);
+  SetDefault(spec, "podReplacementPolicy", "TerminatingOrFailed");
+  DefaultTemplate(spec);
+}
+
 void DefaultDaemonSet(json::object& obj) {
   json::object& spec = ChildObject(obj, "spec");
   json::object& strategy = ChildObject(spec, "updateStrategy");
@@ -195,6 +207,10 @@ void ApplyDefaults(const Kind& kind, json::object& obj) {
     if (k == "StatefulSet") DefaultStatefulSet(obj);
     return;
   }
+  if (kind.group == "batch" && k == "Job") {
+    DefaultJob(obj);
+    return;
+  }
   if (kind.group == "storage.k8s.io" && k == "StorageClass") {
     SetDefault(obj, "reclaimPolicy", "Delete");
     SetDefault(obj, "volumeBindingMode", "Immediate");
@@ -222,6 +238,18 @@ void ApplyDefaults(const Kind& kind, json::object& obj) {
   } else if (k == "Node") {
     DefaultNode(obj);
   }
+}
+
+void LabelJobPods(json::object& job) {
+  json::object& spec = ChildObject(job, "spec");
+  if (GetBool(spec, "manualSelector")) return;
+  std::string uid(GetString(job, "metadata.uid"));
+  std::string name(GetString(job, "metadata.name"));
+  json::object& labels =
+      ChildObject(ChildObject(ChildObject(spec, "template"), "metadata"), "labels");
+  for (const char* key : {kJobUidLabel, kLegacyJobUidLabel}) labels[key] = uid;
+  for (const char* key : {kJobNameLabel, kLegacyJobNameLabel}) labels[key] = name;
+  spec["selector"] = json::object{{"matchLabels", {{kJobUidLabel, uid}}}};
 }
 
 }  // namespace skiff::api

@@ -82,7 +82,7 @@ const PatchType* PatchTypeFor(const Kind& kind) {
     if (kind.kind == "ReplicationController") return &s.workload;
     if (kind.kind == "Service") return &s.service;
     if (kind.kind == "Node") return &s.node;
-  } else if (kind.group == "apps") {
+  } else if (kind.group == "apps" || kind.group == "batch") {
     return &s.workload;
   }
   // Namespace, PVC: status.conditions by type; the rest only have metadata lists.

@@ -118,6 +118,7 @@ const TablePrinter* PrinterFor(std::string_view group, std::string_view resource
       {"apps", "daemonsets", DaemonSetPrinter},
       {"apps", "statefulsets", StatefulSetPrinter},
       {"apps", "controllerrevisions", ControllerRevisionPrinter},
+      {"batch", "jobs", JobPrinter},
       {"coordination.k8s.io", "leases", LeasePrinter},
       {"storage.k8s.io", "storageclasses", StorageClassPrinter},
   };

@@ -55,6 +55,7 @@ const TablePrinter& ReplicaSetPrinter();
 const TablePrinter& ReplicationControllerPrinter();
 const TablePrinter& DaemonSetPrinter();
 const TablePrinter& StatefulSetPrinter();
+const TablePrinter& JobPrinter();
 const TablePrinter& ControllerRevisionPrinter();
 const TablePrinter& PersistentVolumePrinter();
 const TablePrinter& PersistentVolumeClaimPrinter();

@@ -1,5 +1,6 @@
 #include <cctype>
 
+#include "core/api/human_time.h"
 #include "core/api/json_fields.h"
 #include "core/api/table_printers.h"
 
@@ -111,6 +112,54 @@ TableRow ControllerRevisionRow(const json::object& cr, TimePoint now) {
           {}};
 }
 
+bool HasTrueCondition(const json::object& obj, std::string_view type) {
+  if (const json::array* conditions = FindArray(obj, "status.conditions")) {
+    for (const auto& c : *conditions) {
+      if (c.is_object() && GetString(c.get_object(), "type") == type &&
+          GetString(c.get_object(), "status") == "True") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// kubectl's job columns: status from the conditions, completions, and how long it ran.
+TableRow JobRow(const json::object& job, TimePoint now) {
+  std::string status = "Running";
+  if (HasTrueCondition(job, "Complete")) {
+    status = "Complete";
+  } else if (HasTrueCondition(job, "Failed")) {
+    status = "Failed";
+  } else if (!GetString(job, "metadata.deletionTimestamp").empty()) {
+    status = "Terminating";
+  } else if (HasTrueCondition(job, "Suspended")) {
+    status = "Suspended";
+  } else if (HasTrueCondition(job, "FailureTarget")) {
+    status = "FailureTarget";
+  } else if (HasTrueCondition(job, "SuccessCriteriaMet")) {
+    status = "SuccessCriteriaMet";
+  }
+  int64_t succeeded = Int(job, "status.succeeded");
+  std::string completions;
+  if (auto wanted = GetInt(job, "spec.completions")) {
+    completions = Ratio(succeeded, *wanted);
+  } else if (int64_t parallelism = Int(job, "spec.parallelism"); parallelism > 1) {
+    completions = Ratio(succeeded, 1) + " of " + std::to_string(parallelism);
+  } else {
+    completions = Ratio(succeeded, 1);
+  }
+  std::string duration;
+  if (auto start = ParseRfc3339(GetString(job, "status.startTime"))) {
+    auto end = ParseRfc3339(GetString(job, "status.completionTime"));
+    duration = HumanDuration(end.value_or(now) - *start);
+  }
+  json::array cells{GetString(job, "metadata.name"), status, completions, duration, Age(job, now)};
+  AddContainers(cells, job);
+  cells.push_back(json::string(SelectorString(FindPath(job, "spec.selector"))));
+  return {std::move(cells), {}};
+}
+
 }  // namespace
 
 const TablePrinter& ControllerRevisionPrinter() {
@@ -180,6 +229,20 @@ const TablePrinter& StatefulSetPrinter() {
        Containers(),
        Images()},
       StatefulSetRow};
+  return kPrinter;
+}
+
+const TablePrinter& JobPrinter() {
+  static const TablePrinter kPrinter{
+      {NameColumn(),
+       {"Status", "string", "Status of the job."},
+       {"Completions", "string", "The completion status of the job."},
+       {"Duration", "string", "Time required to complete the job."},
+       AgeColumn(),
+       Containers(),
+       Images(),
+       Selector()},
+      JobRow};
   return kPrinter;
 }
 

@@ -14,14 +14,17 @@ namespace skiff::api {
 // PodSpec at path ("spec", "spec.template.spec").
 void ValidatePodSpec(const boost::json::object& spec, const std::string& path, FieldErrors& errs);
 // A pod template of a workload: labels must match the selector (when there is one),
-// restartPolicy must be Always, no activeDeadlineSeconds. `owner` names the kind in messages.
+// restartPolicy one of `restart_policies`, and no activeDeadlineSeconds for pods that always
+// restart. `owner` names the kind in messages.
 void ValidateWorkloadTemplate(const boost::json::object& tmpl, const std::string& path,
                               const LabelSelector* selector, std::string_view owner,
-                              FieldErrors& errs);
+                              FieldErrors& errs,
+                              const std::vector<std::string_view>& restart_policies = {"Always"});
 
 void ValidatePod(const boost::json::object& obj, FieldErrors& errs);
 void ValidateDeployment(const boost::json::object& obj, FieldErrors& errs);
 void ValidateReplicaSet(const boost::json::object& obj, FieldErrors& errs);
+void ValidateJob(const boost::json::object& obj, FieldErrors& errs);
 void ValidateDaemonSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateStatefulSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateReplicationController(const boost::json::object& obj, FieldErrors& errs);
@@ -45,6 +48,9 @@ void ValidateWorkloadUpdate(const boost::json::object& updated, const boost::jso
                             FieldErrors& errs);
 void ValidateStatefulSetUpdate(const boost::json::object& updated, const boost::json::object& old,
                                FieldErrors& errs);
+// selector, template and completions are immutable.
+void ValidateJobUpdate(const boost::json::object& updated, const boost::json::object& old,
+                       FieldErrors& errs);
 void ValidateControllerRevisionUpdate(const boost::json::object& updated,
                                       const boost::json::object& old,
                                       FieldErrors& errs);  // `data` is immutable

@@ -112,6 +112,15 @@ void ValidateWorkloadUpdate(const json::object& updated, const json::object& old
   }
 }
 
+void ValidateJobUpdate(const json::object& updated, const json::object& old, FieldErrors& errs) {
+  for (const char* path : {"spec.selector", "spec.template", "spec.completions"}) {
+    if (!SameAt(updated, old, path)) {
+      const json::value* v = FindPath(updated, path);
+      errs.Invalid(path, v ? *v : json::value(), "field is immutable");
+    }
+  }
+}
+
 void ValidateStatefulSetUpdate(const json::object& updated, const json::object& old,
                                FieldErrors& errs) {
   json::object masked = Obj(updated, "spec");

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <string>
 
@@ -92,7 +93,8 @@ void ValidateTemplate(const json::object& spec, std::string_view owner, FieldErr
 
 void ValidateWorkloadTemplate(const json::object& tmpl, const std::string& path,
                               const LabelSelector* selector, std::string_view owner,
-                              FieldErrors& errs) {
+                              FieldErrors& errs,
+                              const std::vector<std::string_view>& restart_policies) {
   const json::object* meta = FindObject(tmpl, "metadata");
   ValidateTemplateMeta(meta, Child(path, "metadata"), errs);
   const json::value* labels = meta ? meta->if_contains("labels") : nullptr;
@@ -105,10 +107,14 @@ void ValidateWorkloadTemplate(const json::object& tmpl, const std::string& path,
   std::string spec_path = Child(path, "spec");
   ValidatePodSpec(pod_spec, spec_path, errs);
   const json::value* restart = pod_spec.if_contains("restartPolicy");
-  if (restart != nullptr && *restart != "Always") {
-    errs.NotSupported(Child(spec_path, "restartPolicy"), *restart, {"Always"});
+  if (restart != nullptr &&
+      (!restart->is_string() || std::find(restart_policies.begin(), restart_policies.end(),
+                                          restart->get_string()) == restart_policies.end())) {
+    errs.NotSupported(Child(spec_path, "restartPolicy"), *restart, restart_policies);
   }
-  if (pod_spec.contains("activeDeadlineSeconds")) {
+  // Pods that run to completion may have a deadline; pods kept running may not.
+  if (restart_policies == std::vector<std::string_view>{"Always"} &&
+      pod_spec.contains("activeDeadlineSeconds")) {
     errs.Forbidden(Child(spec_path, "activeDeadlineSeconds"),
                    "activeDeadlineSeconds in " + std::string(owner) + " is not Supported");
   }
@@ -136,6 +142,36 @@ void ValidateDeployment(const json::object& obj, FieldErrors& errs) {
     errs.Invalid("spec.progressDeadlineSeconds", spec.at("progressDeadlineSeconds"),
                  "must be greater than minReadySeconds");
   }
+}
+
+void ValidateJob(const json::object& obj, FieldErrors& errs) {
+  const json::object& spec = SpecOf(obj);
+  for (std::string_view field :
+       {"parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"}) {
+    ValidateNonNegative(spec, field, Child("spec", field), errs);
+  }
+  if (auto deadline = GetInt(spec, "activeDeadlineSeconds"); deadline && *deadline <= 0) {
+    errs.Invalid("spec.activeDeadlineSeconds", spec.at("activeDeadlineSeconds"),
+                 "must be greater than 0");
+  }
+  // What skiff's Job controller does not do is refused rather than ignored.
+  ValidateEnum(spec, "completionMode", "spec.completionMode", {"NonIndexed"}, false, errs);
+  for (std::string_view field :
+       {"podFailurePolicy", "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes"}) {
+    if (spec.contains(field)) {
+      errs.Forbidden(Child("spec", field), "not supported by this server's Job controller");
+    }
+  }
+  if (const json::value* managed = spec.if_contains("managedBy");
+      managed != nullptr && *managed != "kubernetes.io/job-controller") {
+    errs.NotSupported("spec.managedBy", *managed, {"kubernetes.io/job-controller"});
+  }
+  ValidateSelector(spec, "job", errs);
+  const json::object* tmpl = FindObject(spec, "template");
+  const json::value* selector = spec.if_contains("selector");
+  auto parsed = LabelSelector::FromJson(selector ? *selector : json::value());
+  ValidateWorkloadTemplate(tmpl ? *tmpl : kEmpty, "spec.template", parsed.ok() ? &*parsed : nullptr,
+                           "Job", errs, {"OnFailure", "Never"});
 }
 
 void ValidateReplicaSet(const json::object& obj, FieldErrors& errs) {

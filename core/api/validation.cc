@@ -36,6 +36,9 @@ KindRules RulesFor(const Kind& kind) {
     }
     return {};
   }
+  if (kind.group == "batch" && k == "Job") {
+    return {NameRule::kDnsSubdomain, ValidateJob, ValidateJobUpdate};
+  }
   if (kind.group == "coordination.k8s.io" && k == "Lease")
     return {NameRule::kDnsSubdomain, ValidateLease};
   if (kind.group == "storage.k8s.io" && k == "StorageClass") {

@@ -34,6 +34,7 @@ std::unique_ptr<pb::Message> MessageFor(std::string_view api_version, std::strin
     if (kind == "Service") return std::make_unique<k8s::Service>();
   }
   if (api_version == "apps/v1" && kind == "Deployment") return std::make_unique<k8s::Deployment>();
+  if (api_version == "batch/v1" && kind == "Job") return std::make_unique<k8s::Job>();
   return nullptr;
 }
 
@@ -175,8 +176,8 @@ api::ApiResult<json::object> DecodeProtobufBody(std::string_view body) {
   auto message = MessageFor(api_version, kind);
   if (!message) {
     return Unsupported(
-        "protobuf bodies are decoded for v1 Namespace, ConfigMap, Secret and Service and apps/v1 "
-        "Deployment (" +
+        "protobuf bodies are decoded for v1 Namespace, ConfigMap, Secret and Service, apps/v1 "
+        "Deployment and batch/v1 Job (" +
         api_version + " " + kind + " is not); send application/json or application/yaml");
   }
   if (!message->ParseFromString(unknown.raw())) {

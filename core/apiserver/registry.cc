@@ -28,7 +28,7 @@ namespace {
 constexpr int kMaxUpdateAttempts = 32;
 
 bool UsesGeneration(const Kind& kind) {
-  return kind.group == "apps" || kind.kind == "ReplicationController";
+  return kind.group == "apps" || kind.group == "batch" || kind.kind == "ReplicationController";
 }
 
 // Everything but metadata and status: what a generation bump tracks.
@@ -282,6 +282,7 @@ ApiResult<Object> ObjectRegistry::Create(const Kind& kind, std::string_view ns, 
     json::object& meta = api::ChildObject(obj, "metadata");
     if (generated) meta["name"] = generate_name + GenerateNameSuffix();
     std::string name(api::GetString(meta, "name"));
+    if (kind.group == "batch" && kind.kind == "Job") api::LabelJobPods(obj);
     if (name.empty()) {
       return InvalidError(
           kind, "", {{"FieldValueRequired", "name or generateName is required", "metadata.name"}});

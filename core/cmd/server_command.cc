@@ -26,6 +26,7 @@
 #include "core/controllers/deployment/deployment_controller.h"
 #include "core/controllers/endpoints/endpoints_controller.h"
 #include "core/controllers/garbagecollector/garbage_collector.h"
+#include "core/controllers/job/job_controller.h"
 #include "core/controllers/namespace/namespace_controller.h"
 #include "core/controllers/nodelifecycle/node_lifecycle_controller.h"
 #include "core/controllers/replicaset/replicaset_controller.h"
@@ -185,11 +186,13 @@ int RunServer(const ServerOptions& opts) {
       return 1;
     }
   }
-  // The DaemonSet and StatefulSet controllers.
+  // The DaemonSet, StatefulSet and Job controllers.
   controllers::DaemonSetController daemonsets(informers);
   daemonsets.Start();
   controllers::StatefulSetController statefulsets(informers);
   statefulsets.Start();
+  controllers::JobController jobs(informers);
+  jobs.Start();
   apiserver::Compactor compactor(
       **store,
       std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));

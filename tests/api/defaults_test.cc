@@ -195,5 +195,34 @@ TEST(DefaultsTest, Idempotent) {
   }
 }
 
+TEST(DefaultsTest, JobAndItsGeneratedSelector) {
+  const char* job = R"({"metadata":{"name":"pi","uid":"u-1"},"spec":{"template":{"spec":{
+    "restartPolicy":"Never","containers":[{"name":"pi","image":"perl"}]}}}})";
+  json::object d = Defaulted("batch/v1", "Job", job);
+  const json::object& spec = d["spec"].as_object();
+  // Neither parallelism nor completions: one pod to one success.
+  EXPECT_EQ(spec.at("completions"), 1);
+  EXPECT_EQ(spec.at("parallelism"), 1);
+  EXPECT_EQ(spec.at("backoffLimit"), 6);
+  EXPECT_EQ(spec.at("completionMode"), "NonIndexed");
+  EXPECT_EQ(spec.at("suspend"), false);
+  // Parallelism alone is a work queue: completions stay unset.
+  json::object queue = Defaulted("batch/v1", "Job", R"({"spec":{"parallelism":3}})");
+  EXPECT_FALSE(queue["spec"].as_object().contains("completions"));
+
+  LabelJobPods(d);
+  EXPECT_EQ(d["spec"].at("selector"),
+            json::parse(R"({"matchLabels":{"batch.kubernetes.io/controller-uid":"u-1"}})"));
+  EXPECT_EQ(d["spec"].at("template").at("metadata").at("labels"), json::parse(R"({
+    "batch.kubernetes.io/controller-uid":"u-1","controller-uid":"u-1",
+    "batch.kubernetes.io/job-name":"pi","job-name":"pi"})"));
+  // A manual selector is the user's.
+  json::object manual = json::parse(R"({"metadata":{"name":"m","uid":"u-2"},
+    "spec":{"manualSelector":true,"selector":{"matchLabels":{"a":"b"}}}})")
+                            .as_object();
+  LabelJobPods(manual);
+  EXPECT_EQ(manual["spec"].at("selector"), json::parse(R"({"matchLabels":{"a":"b"}})"));
+}
+
 }  // namespace
 }  // namespace skiff::api

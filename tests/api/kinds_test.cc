@@ -46,8 +46,8 @@ TEST(KindRegistryTest, ScopeAndStatusFlags) {
 
 TEST(KindRegistryTest, GroupVersionsExcludeCore) {
   auto gvs = KindRegistry::Builtin().GroupVersions();
-  EXPECT_EQ(gvs,
-            (std::vector<std::string>{"apps/v1", "coordination.k8s.io/v1", "storage.k8s.io/v1"}));
+  EXPECT_EQ(gvs, (std::vector<std::string>{"apps/v1", "batch/v1", "coordination.k8s.io/v1",
+                                           "storage.k8s.io/v1"}));
 }
 
 }  // namespace

@@ -244,5 +244,23 @@ TEST(TableTest, GenericFallbackIsNameAndAge) {
   EXPECT_EQ(Cells(t), json::parse(R"(["w","60m"])"));
 }
 
+TEST(TableTest, JobStatusCompletionsAndDuration) {
+  const char* running = R"({"metadata":{"name":"pi","creationTimestamp":"2024-05-01T09:00:00Z"},
+    "spec":{"completions":3,"parallelism":2,"selector":{"matchLabels":{"job":"pi"}},
+      "template":{"spec":{"containers":[{"name":"pi","image":"perl"}]}}},
+    "status":{"succeeded":1,"startTime":"2024-05-01T09:58:00Z"}})";
+  json::object t = Table("batch/v1", "Job", running, At("2024-05-01T10:00:00Z"));
+  EXPECT_EQ(ColumnNames(t), (std::vector<std::string>{"Name", "Status", "Completions", "Duration",
+                                                      "Age", "Containers", "Images", "Selector"}));
+  EXPECT_EQ(Cells(t), json::parse(R"(["pi","Running","1/3","2m","60m","pi","perl","job=pi"])"));
+  const char* done = R"({"metadata":{"name":"q","creationTimestamp":"2024-05-01T09:00:00Z"},
+    "spec":{"parallelism":2},"status":{"succeeded":2,"startTime":"2024-05-01T09:00:00Z",
+    "completionTime":"2024-05-01T09:00:42Z",
+    "conditions":[{"type":"Complete","status":"True"}]}})";
+  EXPECT_EQ(Cells(Table("batch/v1", "Job", done, At("2024-05-01T10:00:00Z"))).at(1), "Complete");
+  EXPECT_EQ(Cells(Table("batch/v1", "Job", done, At("2024-05-01T10:00:00Z"))).at(2), "2/1 of 2");
+  EXPECT_EQ(Cells(Table("batch/v1", "Job", done, At("2024-05-01T10:00:00Z"))).at(3), "42s");
+}
+
 }  // namespace
 }  // namespace skiff::api

@@ -327,5 +327,28 @@ TEST(ValidationTest, RealisticManifestsAreValid) {
   }
 }
 
+TEST(ValidationTest, JobPodsRunToCompletionAndUnsupportedFeaturesAreRefused) {
+  const char* job = R"({"metadata":{"name":"pi","namespace":"default"},"spec":{
+    "selector":{"matchLabels":{"job":"pi"}},"backoffLimit":2,"activeDeadlineSeconds":60,
+    "template":{"metadata":{"labels":{"job":"pi"}},
+                "spec":{"restartPolicy":"OnFailure","containers":[{"name":"pi","image":"perl"}]}}}})";
+  EXPECT_TRUE(Create("batch/v1", "Job", job).empty()) << Dump(Create("batch/v1", "Job", job));
+  // restartPolicy defaults to Always, which a Job may not have.
+  auto causes = Create("batch/v1", "Job", R"({"metadata":{"name":"pi","namespace":"default"},
+    "spec":{"selector":{"matchLabels":{"job":"pi"}},"template":{"metadata":{"labels":{"job":"pi"}},
+    "spec":{"containers":[{"name":"pi","image":"perl"}]}}}})");
+  EXPECT_CAUSE(causes, "spec.template.spec.restartPolicy", "FieldValueNotSupported");
+  causes = Create("batch/v1", "Job", R"({"metadata":{"name":"pi","namespace":"default"},
+    "spec":{"completionMode":"Indexed","podFailurePolicy":{"rules":[]},"backoffLimit":-1,
+    "activeDeadlineSeconds":0,"selector":{"matchLabels":{"job":"pi"}},
+    "template":{"metadata":{"labels":{"job":"other"}},
+    "spec":{"restartPolicy":"Never","containers":[{"name":"pi","image":"perl"}]}}}})");
+  EXPECT_CAUSE(causes, "spec.completionMode", "FieldValueNotSupported");
+  EXPECT_CAUSE(causes, "spec.podFailurePolicy", "FieldValueForbidden");
+  EXPECT_CAUSE(causes, "spec.backoffLimit", "FieldValueInvalid");
+  EXPECT_CAUSE(causes, "spec.activeDeadlineSeconds", "FieldValueInvalid");
+  EXPECT_CAUSE(causes, "spec.template.metadata.labels", "FieldValueInvalid");
+}
+
 }  // namespace
 }  // namespace skiff::api

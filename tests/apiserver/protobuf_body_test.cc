@@ -93,10 +93,10 @@ TEST(ProtobufBodyTest, AFieldThisServerDoesNotDeclareIsRefusedNotDropped) {
 }
 
 TEST(ProtobufBodyTest, OtherKindsAndBadBodies) {
-  auto job = DecodeProtobufBody(Body("batch/v1", "Job", ""));
-  ASSERT_FALSE(job.ok());
-  EXPECT_EQ(job.error().code, 415);
-  EXPECT_NE(job.error().message.find("batch/v1 Job is not"), std::string::npos);
+  auto cron = DecodeProtobufBody(Body("batch/v1", "CronJob", ""));
+  ASSERT_FALSE(cron.ok());
+  EXPECT_EQ(cron.error().code, 415);
+  EXPECT_NE(cron.error().message.find("batch/v1 CronJob is not"), std::string::npos);
   auto plain = DecodeProtobufBody("{}");
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.error().code, 400);

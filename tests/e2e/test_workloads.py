@@ -2,7 +2,7 @@
 node, the mock runtime), driven by the real kubectl. A Deployment becomes Running pods, scales,
 rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), restarts
 (`kubectl rollout restart`), and its ReplicaSets and pods are garbage-collected when it is
-deleted."""
+deleted. A Job runs its pods to completion (`kubectl wait --for=condition=complete`)."""
 
 import json
 import re
@@ -24,6 +24,21 @@ DEPLOYMENT = {
             "spec": {"terminationGracePeriodSeconds": 1,
                      "containers": [{"name": "web", "image": "nginx:1.25"}]},
         },
+    },
+}
+
+
+JOB = {
+    "apiVersion": "batch/v1", "kind": "Job",
+    "metadata": {"name": "batch"},
+    "spec": {
+        "completions": 3, "parallelism": 2,
+        "template": {"spec": {
+            "restartPolicy": "Never",
+            # The mock runtime's container exits 0 after 200 ms.
+            "containers": [{"name": "work", "image": "busybox",
+                            "env": [{"name": "MOCK_EXIT_CODE", "value": "0"},
+                                    {"name": "MOCK_EXIT_AFTER_MS", "value": "200"}]}]}},
     },
 }
 
@@ -173,6 +188,33 @@ class WorkloadsTest(unittest.TestCase):
         self.kubectl("delete", "rs", "keep", "--cascade=foreground", timeout=120)
         self.wait("no pods and no ReplicaSet", lambda: not self.items("pods", "app=keep")
                   and not self.items("rs", "app=keep"))
+
+
+    def test_job_runs_to_completion(self):
+        self.kubectl("apply", "-f", "-", input=json.dumps(JOB))
+        r = self.server.kubectl("wait", "--for=condition=complete", "job/batch", "--timeout=60s",
+                                check=False, timeout=90)
+        self.assertEqual(r[0].strip(), "job.batch/batch condition met", r[1] + self.server.log())
+        job = json.loads(self.kubectl("get", "job", "batch", "-o", "json"))
+        self.assertEqual(job["status"]["succeeded"], 3)
+        self.assertIn("completionTime", job["status"])
+        pods = self.items("pods", "job-name=batch")
+        self.assertEqual(len(pods), 3)
+        self.assertTrue(all(p["status"]["phase"] == "Succeeded" for p in pods))
+        # Applying the same manifest again leaves the (immutable) template as it is.
+        self.assertIn("job.batch/batch unchanged",
+                      self.kubectl("apply", "-f", "-", input=json.dumps(JOB)))
+        table = self.kubectl("get", "jobs", "batch").splitlines()
+        self.assertEqual(table[0].split(), ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"])
+        self.assertEqual(table[1].split()[:3], ["batch", "Complete", "3/3"])
+        # kubectl create job sends protobuf; its pod runs (the mock's sleep does not end).
+        out = self.kubectl("create", "job", "hello", "--image=busybox", "--", "sleep", "3600")
+        self.assertIn("job.batch/hello created", out)
+        self.wait("the job's pod to run",
+                  lambda: [p for p in self.items("pods", "job-name=hello")
+                           if p.get("status", {}).get("phase") == "Running"])
+        self.kubectl("delete", "job", "hello", "batch")
+        self.wait("the jobs' pods to go", lambda: not self.items("pods", "batch.kubernetes.io/job-name"))
 
 
 if __name__ == "__main__":
