@@ -5,13 +5,9 @@
 
 namespace skiff::controllers {
 
-namespace {
-
-bool Deleting(const client::Object& o) {
-  return !api::GetString(o, "metadata.deletionTimestamp").empty();
+bool BeingDeleted(const client::Object& obj) {
+  return !api::GetString(obj, "metadata.deletionTimestamp").empty();
 }
-
-}  // namespace
 
 Claimed ClaimDependents(client::Client& client, const api::Kind& dependent_kind,
                         const client::Object& owner, const api::Kind& owner_kind,
@@ -23,19 +19,20 @@ Claimed ClaimDependents(client::Client& client, const api::Kind& dependent_kind,
   for (auto& obj : owned) {
     if (selector && selector->Matches(api::FindPath(*obj, "metadata.labels"))) {
       out.objects.push_back(std::move(obj));
-    } else if (!Deleting(*obj)) {
+    } else if (!BeingDeleted(*obj)) {
       auto r = Release(client, dependent_kind, *obj, uid);
       if (!r.ok() && r.error().code != 404) out.ok = false;
     }
   }
-  if (!selector || Deleting(owner)) return out;
+  if (!selector || BeingDeleted(owner)) return out;
   bool checked = false;
   for (const auto& obj : orphans) {
-    if (Deleting(*obj) || !selector->Matches(api::FindPath(*obj, "metadata.labels"))) continue;
+    if (BeingDeleted(*obj) || !selector->Matches(api::FindPath(*obj, "metadata.labels"))) continue;
     if (!checked) {  // adopt only for a live, current owner
       auto fresh = client.Get(owner_kind, api::GetString(owner, "metadata.namespace"),
                               api::GetString(owner, "metadata.name"));
-      if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || Deleting(*fresh)) break;
+      if (!fresh.ok() || api::GetString(*fresh, "metadata.uid") != uid || BeingDeleted(*fresh))
+        break;
       checked = true;
     }
     auto r = Adopt(client, dependent_kind, *obj, owner, owner_kind);

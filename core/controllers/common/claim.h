@@ -15,6 +15,9 @@
 
 namespace skiff::controllers {
 
+// metadata.deletionTimestamp is set.
+bool BeingDeleted(const client::Object& obj);
+
 struct Claimed {
   std::vector<client::ObjectPtr> objects;  // the dependents that are the owner's now
   bool ok = true;                          // false when a write failed (retry later)

@@ -1,5 +1,8 @@
 #include "core/controllers/common/object_index.h"
 
+#include "core/api/json_fields.h"
+#include "core/controllers/common/owner_refs.h"
+
 namespace skiff::controllers {
 
 ObjectIndex::ObjectIndex(IndexFunc index) : index_(std::move(index)) {}
@@ -58,6 +61,14 @@ std::vector<client::ObjectPtr> GetAll(const client::Informer& informer,
     if (auto o = informer.Get(ns, name)) out.push_back(std::move(o));
   }
   return out;
+}
+
+std::string OwnerIndexKey(std::string_view uid) { return "owner/" + std::string(uid); }
+std::string OrphanIndexKey(std::string_view ns) { return "orphan/" + std::string(ns); }
+
+std::vector<std::string> IndexByController(const client::Object& obj) {
+  if (auto ref = ControllerRef(obj)) return {OwnerIndexKey(ref->uid)};
+  return {OrphanIndexKey(api::GetString(obj, "metadata.namespace"))};
 }
 
 }  // namespace skiff::controllers

@@ -33,6 +33,12 @@ class ObjectIndex {
   std::map<std::string, std::vector<std::string>> values_of_;  // object key -> its values
 };
 
+// The index most controllers keep of their dependents, as ClaimDependents takes them:
+// "owner/<uid>" for an object with a controller reference, "orphan/<namespace>" for the others.
+std::string OwnerIndexKey(std::string_view uid);
+std::string OrphanIndexKey(std::string_view ns);
+std::vector<std::string> IndexByController(const client::Object& obj);
+
 // The cached objects behind keys (those still in the informer), shared with its cache.
 std::vector<client::ObjectPtr> GetAll(const client::Informer& informer,
                                       const std::vector<std::string>& keys);

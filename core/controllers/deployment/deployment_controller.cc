@@ -28,18 +28,6 @@ const api::Kind& ReplicaSetKind() {
   return k;
 }
 
-std::string OwnerIndex(std::string_view uid) { return "owner/" + std::string(uid); }
-std::string OrphanIndex(std::string_view ns) { return "orphan/" + std::string(ns); }
-
-std::vector<std::string> IndexReplicaSet(const client::Object& rs) {
-  if (auto ref = ControllerRef(rs)) return {OwnerIndex(ref->uid)};
-  return {OrphanIndex(api::GetString(rs, "metadata.namespace"))};
-}
-
-bool Deleting(const client::Object& o) {
-  return !api::GetString(o, "metadata.deletionTimestamp").empty();
-}
-
 std::int64_t SpecReplicas(const client::Object& o) {
   return api::GetInt(o, "spec.replicas").value_or(0);
 }
@@ -116,7 +104,7 @@ DeploymentController::DeploymentController(client::InformerFactory& informers, i
     : client_(informers.client()),
       workers_(workers),
       events_(client_, "deployment-controller", 1000, 2),
-      rs_index_(IndexReplicaSet),
+      rs_index_(IndexByController),
       deployments_(informers.For(DeploymentKind())),
       replicasets_(informers.For(ReplicaSetKind())),
       runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
@@ -169,8 +157,8 @@ void DeploymentController::OnReplicaSet(const client::Object& rs) {
 
 bool DeploymentController::Claim(State& s) {
   Claimed claimed = ClaimDependents(client_, ReplicaSetKind(), s.d, DeploymentKind(), s.selector,
-                                    GetAll(replicasets_, rs_index_.Keys(OwnerIndex(s.uid))),
-                                    GetAll(replicasets_, rs_index_.Keys(OrphanIndex(s.ns))));
+                                    GetAll(replicasets_, rs_index_.Keys(OwnerIndexKey(s.uid))),
+                                    GetAll(replicasets_, rs_index_.Keys(OrphanIndexKey(s.ns))));
   bool ok = claimed.ok;
   std::vector<client::ObjectPtr>& owned = claimed.objects;
   // The new ReplicaSet: the oldest whose template is the deployment's.
@@ -470,7 +458,7 @@ void DeploymentController::Cleanup(State& s) {
   std::int64_t limit = api::GetInt(s.d, "spec.revisionHistoryLimit").value_or(10);
   std::vector<client::Object*> cleanable;
   for (auto& rs : s.old) {
-    if (SpecReplicas(rs) == 0 && StatusInt(rs, "replicas") == 0 && !Deleting(rs)) {
+    if (SpecReplicas(rs) == 0 && StatusInt(rs, "replicas") == 0 && !BeingDeleted(rs)) {
       cleanable.push_back(&rs);
     }
   }
@@ -595,7 +583,7 @@ bool DeploymentController::Sync(const std::string& key) {
   s.name = name;
   s.d = *cached;  // a copy: the sync replaces it with the result of its writes
   s.uid = std::string(api::GetString(s.d, "metadata.uid"));
-  if (Deleting(s.d)) return true;
+  if (BeingDeleted(s.d)) return true;
   s.selector = WorkloadSelector(s.d, DeploymentKind());
   if (!s.selector) return true;  // validation should have refused it
   bool ok = Claim(s);

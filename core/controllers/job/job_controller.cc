@@ -26,18 +26,6 @@ namespace {
 constexpr int kBurst = 500;          // pods created or deleted per sync
 constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
-std::string OwnerIndex(std::string_view uid) { return "owner/" + std::string(uid); }
-std::string OrphanIndex(std::string_view ns) { return "orphan/" + std::string(ns); }
-
-std::vector<std::string> IndexPod(const client::Object& pod) {
-  if (auto ref = ControllerRef(pod)) return {OwnerIndex(ref->uid)};
-  return {OrphanIndex(api::GetString(pod, "metadata.namespace"))};
-}
-
-bool Deleting(const client::Object& o) {
-  return !api::GetString(o, "metadata.deletionTimestamp").empty();
-}
-
 const json::object* FindCondition(const client::Object& job, std::string_view type) {
   if (const json::array* conditions = api::FindArray(job, "status.conditions")) {
     for (const auto& c : *conditions) {
@@ -83,7 +71,7 @@ JobController::JobController(client::InformerFactory& informers, int workers)
     : client_(informers.client()),
       workers_(workers),
       events_(client_, "job-controller", 1000, 2),
-      pod_index_(IndexPod),
+      pod_index_(IndexByController),
       jobs_(informers.For(JobKind())),
       pods_(informers.For(PodKind())),
       runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
@@ -127,7 +115,7 @@ void JobController::OnPod(const client::Object* old_pod, const client::Object& p
   auto key = OwnerKey(pod);
   if (!key) return;
   std::string uid(api::GetString(pod, "metadata.uid"));
-  if (deleted || (Deleting(pod) && (old_pod == nullptr || !Deleting(*old_pod)))) {
+  if (deleted || (BeingDeleted(pod) && (old_pod == nullptr || !BeingDeleted(*old_pod)))) {
     expectations_.DeletionObserved(*key, uid);
   } else if (old_pod == nullptr) {
     expectations_.CreationObserved(*key);
@@ -143,7 +131,7 @@ bool JobController::Sync(const std::string& key) {
     return true;
   }
   const client::Object& job = *cached;
-  if (Deleting(job)) return true;
+  if (BeingDeleted(job)) return true;
   if (FinishedAt(job)) return DeleteAfterTtl(key, job);
   // Its own creations and deletions are still arriving: their events bring the key back.
   if (!expectations_.Satisfied(key)) return true;
@@ -157,8 +145,8 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
   std::string uid(api::GetString(job, "metadata.uid"));
   Claimed claimed =
       ClaimDependents(client_, PodKind(), job, JobKind(), WorkloadSelector(job, JobKind()),
-                      GetAll(pods_, pod_index_.Keys(OwnerIndex(uid))),
-                      GetAll(pods_, pod_index_.Keys(OrphanIndex(ns))));
+                      GetAll(pods_, pod_index_.Keys(OwnerIndexKey(uid))),
+                      GetAll(pods_, pod_index_.Keys(OrphanIndexKey(ns))));
   bool ok = claimed.ok;
   std::vector<client::ObjectPtr> active;
   std::int64_t succeeded = 0, failed = 0;
@@ -168,7 +156,7 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
       ++succeeded;
     } else if (phase == "Failed") {
       ++failed;
-    } else if (Deleting(*pod)) {
+    } else if (BeingDeleted(*pod)) {
       ++c.terminating;
     } else {
       if (IsPodReady(*pod)) ++c.ready;

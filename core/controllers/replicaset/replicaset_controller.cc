@@ -21,18 +21,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string OwnerIndex(std::string_view uid) { return "owner/" + std::string(uid); }
-std::string OrphanIndex(std::string_view ns) { return "orphan/" + std::string(ns); }
-
-std::vector<std::string> IndexPod(const client::Object& pod) {
-  if (auto ref = ControllerRef(pod)) return {OwnerIndex(ref->uid)};
-  return {OrphanIndex(api::GetString(pod, "metadata.namespace"))};
-}
-
-bool Deleting(const client::Object& o) {
-  return !api::GetString(o, "metadata.deletionTimestamp").empty();
-}
-
 // Every label of the template is on the pod.
 bool FullyLabeled(const client::Object& pod, const client::Object& rs) {
   const json::object* want = api::FindObject(rs, "spec.template.metadata.labels");
@@ -56,7 +44,7 @@ ReplicaSetController::ReplicaSetController(client::InformerFactory& informers,
       events_(client_,
               kind.kind == "ReplicaSet" ? "replicaset-controller" : "replication-controller", 1000,
               2),
-      pod_index_(IndexPod),
+      pod_index_(IndexByController),
       sets_(informers.For(kind)),
       pods_(informers.For(PodKind())),
       runner_(queue_, [this](const std::string& key) { return Sync(key); }) {}
@@ -105,7 +93,7 @@ void ReplicaSetController::EnqueueMatching(const client::Object& pod) {
 void ReplicaSetController::OnPodAdd(const client::Object& pod) {
   pod_index_.Upsert(pod);
   if (auto key = OwnerKey(pod)) {
-    if (Deleting(pod)) {
+    if (BeingDeleted(pod)) {
       expectations_.DeletionObserved(*key, std::string(api::GetString(pod, "metadata.uid")));
     } else {
       expectations_.CreationObserved(*key);
@@ -119,7 +107,7 @@ void ReplicaSetController::OnPodAdd(const client::Object& pod) {
 void ReplicaSetController::OnPodUpdate(const client::Object& old_pod, const client::Object& pod) {
   pod_index_.Upsert(pod);
   auto key = OwnerKey(pod);
-  if (key && Deleting(pod) && !Deleting(old_pod)) {
+  if (key && BeingDeleted(pod) && !BeingDeleted(old_pod)) {
     expectations_.DeletionObserved(*key, std::string(api::GetString(pod, "metadata.uid")));
   }
   auto old_ref = ControllerRef(old_pod);
@@ -166,8 +154,8 @@ bool ReplicaSetController::Sync(const std::string& key) {
 
   // Claim: keep owned pods that still match, release the others, adopt matching orphans.
   Claimed claimed = ClaimDependents(client_, PodKind(), rs, kind_, selector,
-                                    GetAll(pods_, pod_index_.Keys(OwnerIndex(uid))),
-                                    GetAll(pods_, pod_index_.Keys(OrphanIndex(ns))));
+                                    GetAll(pods_, pod_index_.Keys(OwnerIndexKey(uid))),
+                                    GetAll(pods_, pod_index_.Keys(OrphanIndexKey(ns))));
   bool ok = claimed.ok;
   std::vector<client::ObjectPtr>& owned = claimed.objects;
 
@@ -177,7 +165,7 @@ bool ReplicaSetController::Sync(const std::string& key) {
   }
 
   std::int64_t replicas = api::GetInt(rs, "spec.replicas").value_or(1);
-  if (!Deleting(rs)) {
+  if (!BeingDeleted(rs)) {
     std::int64_t diff = static_cast<std::int64_t>(active.size()) - replicas;
     if (diff < 0) {
       int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
