@@ -154,13 +154,13 @@ TEST_F(JobTest, ASuspendedJobRunsNothingUntilResumed) {
 }
 
 TEST_F(JobTest, AFinishedJobGoesAfterItsTtlWithItsPods) {
-  Create("once", R"({"ttlSecondsAfterFinished": 1})");
+  Create("once", R"({"ttlSecondsAfterFinished": 2})");
   ASSERT_TRUE(Eventually([&] { return Running("once").size() == 1; }));
   Finish(Running("once")[0], "Succeeded");
   ASSERT_TRUE(Eventually([&] { return Condition("once", "Complete", "status") == "True"; }));
-  EXPECT_TRUE(cluster_.client().Get(JobKind(), "default", "once").ok());
+  EXPECT_TRUE(cluster_.client().Get(JobKind(), "default", "once").ok());  // not before its ttl
   ASSERT_TRUE(
-      Eventually([&] { return !cluster_.client().Get(JobKind(), "default", "once").ok(); }, 5s));
+      Eventually([&] { return !cluster_.client().Get(JobKind(), "default", "once").ok(); }, 8s));
   ASSERT_TRUE(Eventually([&] { return cluster_.Pods().empty(); }));
 }
 
