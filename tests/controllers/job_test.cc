@@ -131,6 +131,36 @@ TEST_F(JobTest, MoreFailedPodsThanBackoffLimitFailTheJob) {
   EXPECT_EQ(cluster_.Pods().size(), 2u);
 }
 
+TEST_F(JobTest, AFailedPodIsReplacedAfterABackOff) {
+  // A controller of its own with a 2 s base delay (Kubernetes': 10 s).
+  jobs_.reset();
+  jobs_ = std::make_unique<JobController>(cluster_.informers(), 2, 2s);
+  jobs_->Start();
+  ASSERT_TRUE(jobs_->WaitForSync(5s));
+  Create("retry", R"({"backoffLimit": 3})");
+  ASSERT_TRUE(Eventually([&] { return Running("retry").size() == 1; }));
+  // The container ended now, as the node agent reports it.
+  auto failed_at = std::chrono::steady_clock::now();
+  auto r = cluster_.client().Patch(
+      KindOf("", "pods"), "default", api::GetString(Running("retry")[0], "metadata.name"),
+      client::PatchType::kMerge,
+      json::value{
+          {"status",
+           {{"phase", "Failed"},
+            {"containerStatuses",
+             json::array{json::object{
+                 {"name", "c"},
+                 {"state",
+                  {{"terminated", {{"exitCode", 1}, {"finishedAt", api::NowApiTime()}}}}}}}}}}},
+      true);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_TRUE(Eventually([&] { return Running("retry").size() == 1; }));
+  // Not before the delay: finishedAt has whole seconds, so the replacement is due 1 to 2 s
+  // after the exit as this test saw it (without a back-off it comes within milliseconds).
+  EXPECT_GE(std::chrono::steady_clock::now() - failed_at, 1s);
+  EXPECT_EQ(api::GetInt(Get("retry"), "status.failed"), 1);
+}
+
 TEST_F(JobTest, ActiveDeadlineFailsTheJobAndStopsItsPods) {
   Create("slow", R"({"activeDeadlineSeconds": 1, "parallelism": 2, "completions": 4})");
   // Two pods start (counted with any the deadline already stopped: a loaded machine may be slow).

@@ -51,6 +51,19 @@ std::optional<Clock::time_point> FinishedAt(const client::Object& job) {
   return std::nullopt;
 }
 
+// When the pod's containers last ended (their latest terminated.finishedAt), if it says.
+std::optional<Clock::time_point> ContainersEndedAt(const client::Object& pod) {
+  std::optional<Clock::time_point> latest;
+  if (const json::array* statuses = api::FindArray(pod, "status.containerStatuses")) {
+    for (const auto& s : *statuses) {
+      if (!s.is_object()) continue;
+      auto t = api::ParseRfc3339(api::GetString(s.get_object(), "state.terminated.finishedAt"));
+      if (t && (!latest || *t > *latest)) latest = t;
+    }
+  }
+  return latest;
+}
+
 }  // namespace
 
 const api::Kind& JobKind() {
@@ -67,9 +80,11 @@ struct JobController::Counts {
   std::string finish, reason, message;
 };
 
-JobController::JobController(client::InformerFactory& informers, int workers)
+JobController::JobController(client::InformerFactory& informers, int workers,
+                             std::chrono::milliseconds failure_backoff)
     : client_(informers.client()),
       workers_(workers),
+      failure_backoff_(failure_backoff),
       events_(client_, "job-controller", 1000, 2),
       pod_index_(IndexByController),
       jobs_(informers.For(JobKind())),
@@ -150,12 +165,17 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
   bool ok = claimed.ok;
   std::vector<client::ObjectPtr> active;
   std::int64_t succeeded = 0, failed = 0;
+  std::optional<Clock::time_point> last_success;
+  std::vector<Clock::time_point> failures;  // when failed pods ended, where they say
   for (auto& pod : claimed.objects) {
     std::string_view phase = api::GetString(*pod, "status.phase");
     if (phase == "Succeeded") {
       ++succeeded;
+      auto t = ContainersEndedAt(*pod);
+      if (t && (!last_success || *t > *last_success)) last_success = t;
     } else if (phase == "Failed") {
       ++failed;
+      if (auto t = ContainersEndedAt(*pod)) failures.push_back(*t);
     } else if (BeingDeleted(*pod)) {
       ++c.terminating;
     } else {
@@ -206,6 +226,19 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
 
   auto ref = client::ReferenceTo(job, JobKind());
   std::int64_t diff = static_cast<std::int64_t>(active.size()) - want;
+  // Failed pods are replaced after a back-off, as in Kubernetes: the base delay after the first
+  // failure since the last success, doubling with each further one, at most 6 minutes.
+  std::erase_if(failures, [&](auto t) { return last_success && t <= *last_success; });
+  if (diff < 0 && !failures.empty()) {
+    auto delay = failure_backoff_ * (1LL << std::min<std::size_t>(failures.size() - 1, 20));
+    auto due = *std::max_element(failures.begin(), failures.end()) +
+               std::min<Clock::duration>(delay, std::chrono::minutes(6));
+    if (due > now) {
+      queue_.AddAfter(key, std::chrono::duration_cast<std::chrono::milliseconds>(due - now) +
+                               std::chrono::milliseconds(10));
+      diff = 0;
+    }
+  }
   if (diff < 0) {
     int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
     expectations_.Expect(key, n, {});

@@ -9,10 +9,11 @@
 // ready, succeeded, failed, startTime, completionTime and the conditions (Complete, Failed,
 // Suspended) through the status subresource, and deletes a finished Job
 // ttlSecondsAfterFinished later. Each pod it creates or deletes, and the outcome, is an Event on
-// the Job. Counts never go below what the status already says, so a finished pod that is
+// the Job. A failed pod is replaced after an exponential back-off (from when its containers
+// ended). Counts never go below what the status already says, so a finished pod that is
 // deleted is not run again. Not done (refused by validation where it is a field): Indexed
-// completion, pod failure and success policies; and neither the back-off delay between failed
-// pods nor container restarts under restartPolicy OnFailure. The InformerFactory must outlive it.
+// completion, pod failure and success policies, and container restarts under restartPolicy
+// OnFailure counting toward backoffLimit. The InformerFactory must outlive it.
 
 #include <chrono>
 #include <memory>
@@ -33,7 +34,10 @@ const api::Kind& JobKind();
 
 class JobController {
  public:
-  explicit JobController(client::InformerFactory& informers, int workers = 2);
+  // failure_backoff: the delay before replacing the first failed pod since the last success
+  // (Kubernetes': 10 s), doubled for each further failure, at most 6 minutes.
+  explicit JobController(client::InformerFactory& informers, int workers = 2,
+                         std::chrono::milliseconds failure_backoff = std::chrono::seconds(10));
   ~JobController();
   JobController(const JobController&) = delete;
   JobController& operator=(const JobController&) = delete;
@@ -54,6 +58,7 @@ class JobController {
 
   client::Client& client_;
   const int workers_;
+  const std::chrono::milliseconds failure_backoff_;
   client::WorkQueue queue_;
   Expectations expectations_;
   client::EventRecorder events_;  // SuccessfulCreate, SuccessfulDelete, Completed, ...
