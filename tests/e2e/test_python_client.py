@@ -23,6 +23,7 @@ class PythonClientTest(ServerTestCase):
         cls.api_client = config.new_client_from_config(config_file=cls.server.kubeconfig)
         cls.core = client.CoreV1Api(cls.api_client)
         cls.apps = client.AppsV1Api(cls.api_client)
+        cls.batch = client.BatchV1Api(cls.api_client)
         cls.core.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name="py")))
 
     def test_create_and_list_with_selectors(self):
@@ -146,6 +147,28 @@ class PythonClientTest(ServerTestCase):
         self.assertEqual(scale.status.selector, "app=scaled")
         self.apps.patch_namespaced_deployment_scale("scaled", "py", {"spec": {"replicas": 4}})
         self.assertEqual(self.apps.read_namespaced_deployment("scaled", "py").spec.replicas, 4)
+
+    def test_job_defaults_selector_and_validation(self):
+        def job(name, restart_policy):
+            return client.V1Job(
+                metadata=client.V1ObjectMeta(name=name),
+                spec=client.V1JobSpec(template=client.V1PodTemplateSpec(
+                    spec=client.V1PodSpec(restart_policy=restart_policy,
+                                          containers=[client.V1Container(name="c",
+                                                                         image="busybox")]))))
+        created = self.batch.create_namespaced_job("py", job("once", "Never"))
+        self.assertEqual((created.spec.completions, created.spec.parallelism,
+                          created.spec.backoff_limit), (1, 1, 6))
+        uid = created.metadata.uid
+        self.assertEqual(created.spec.selector.match_labels,
+                         {"batch.kubernetes.io/controller-uid": uid})
+        self.assertEqual(created.spec.template.metadata.labels["job-name"], "once")
+        listed = self.batch.list_namespaced_job("py", label_selector="")
+        self.assertIn("once", [j.metadata.name for j in listed.items])
+        with self.assertRaises(ApiException) as e:
+            self.batch.create_namespaced_job("py", job("always", "Always"))
+        self.assertEqual(e.exception.status, 422)
+        self.assertIn("spec.template.spec.restartPolicy", e.exception.body)
 
 
 if __name__ == "__main__":
