@@ -111,4 +111,18 @@ bool JsonEqual(const json::value& a, const json::value& b) {
   return a == b;
 }
 
+const json::object* FindCondition(const json::object& obj, std::string_view type) {
+  if (const json::array* conditions = FindArray(obj, "status.conditions")) {
+    for (const auto& c : *conditions) {
+      if (c.is_object() && GetString(c.get_object(), "type") == type) return &c.get_object();
+    }
+  }
+  return nullptr;
+}
+
+bool ConditionIsTrue(const json::object& obj, std::string_view type) {
+  const json::object* c = FindCondition(obj, type);
+  return c != nullptr && GetString(*c, "status") == "True";
+}
+
 }  // namespace skiff::api

@@ -23,6 +23,11 @@ std::string_view GetString(const boost::json::object& obj, std::string_view path
 std::optional<int64_t> GetInt(const boost::json::object& obj, std::string_view path);
 bool GetBool(const boost::json::object& obj, std::string_view path);
 
+// The entry of obj's status.conditions with this type, or null; and whether its status is
+// "True" (the shape every kind's conditions share).
+const boost::json::object* FindCondition(const boost::json::object& obj, std::string_view type);
+bool ConditionIsTrue(const boost::json::object& obj, std::string_view type);
+
 // Sets obj[key] = v unless the key holds a value; null counts as absent, as when Kubernetes
 // decodes into Go types (the shape of every defaulting rule).
 void SetDefault(boost::json::object& obj, std::string_view key, boost::json::value v);

@@ -112,32 +112,20 @@ TableRow ControllerRevisionRow(const json::object& cr, TimePoint now) {
           {}};
 }
 
-bool HasTrueCondition(const json::object& obj, std::string_view type) {
-  if (const json::array* conditions = FindArray(obj, "status.conditions")) {
-    for (const auto& c : *conditions) {
-      if (c.is_object() && GetString(c.get_object(), "type") == type &&
-          GetString(c.get_object(), "status") == "True") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
 // kubectl's job columns: status from the conditions, completions, and how long it ran.
 TableRow JobRow(const json::object& job, TimePoint now) {
   std::string status = "Running";
-  if (HasTrueCondition(job, "Complete")) {
+  if (ConditionIsTrue(job, "Complete")) {
     status = "Complete";
-  } else if (HasTrueCondition(job, "Failed")) {
+  } else if (ConditionIsTrue(job, "Failed")) {
     status = "Failed";
   } else if (!GetString(job, "metadata.deletionTimestamp").empty()) {
     status = "Terminating";
-  } else if (HasTrueCondition(job, "Suspended")) {
+  } else if (ConditionIsTrue(job, "Suspended")) {
     status = "Suspended";
-  } else if (HasTrueCondition(job, "FailureTarget")) {
+  } else if (ConditionIsTrue(job, "FailureTarget")) {
     status = "FailureTarget";
-  } else if (HasTrueCondition(job, "SuccessCriteriaMet")) {
+  } else if (ConditionIsTrue(job, "SuccessCriteriaMet")) {
     status = "SuccessCriteriaMet";
   }
   int64_t succeeded = Int(job, "status.succeeded");

@@ -6,34 +6,16 @@
 namespace skiff::controllers {
 namespace json = boost::json;
 
-namespace {
-
-const json::object* ReadyCondition(const client::Object& pod) {
-  const json::array* conds = api::FindArray(pod, "status.conditions");
-  if (!conds) return nullptr;
-  for (const auto& c : *conds) {
-    if (c.is_object() && api::GetString(c.get_object(), "type") == "Ready") {
-      return &c.get_object();
-    }
-  }
-  return nullptr;
-}
-
-}  // namespace
-
 bool IsPodActive(const client::Object& pod) {
   std::string_view phase = api::GetString(pod, "status.phase");
   return phase != "Succeeded" && phase != "Failed" &&
          api::GetString(pod, "metadata.deletionTimestamp").empty();
 }
 
-bool IsPodReady(const client::Object& pod) {
-  const json::object* c = ReadyCondition(pod);
-  return c && api::GetString(*c, "status") == "True";
-}
+bool IsPodReady(const client::Object& pod) { return api::ConditionIsTrue(pod, "Ready"); }
 
 std::optional<std::chrono::system_clock::time_point> PodReadySince(const client::Object& pod) {
-  const json::object* c = ReadyCondition(pod);
+  const json::object* c = api::FindCondition(pod, "Ready");
   if (!c || api::GetString(*c, "status") != "True") return std::nullopt;
   return api::ParseRfc3339(api::GetString(*c, "lastTransitionTime"));
 }

@@ -54,15 +54,6 @@ bool SkipAnnotation(std::string_view k) {
          k.rfind("deployment.kubernetes.io/", 0) == 0;
 }
 
-const json::object* FindCondition(const client::Object& d, std::string_view type) {
-  if (const json::array* conds = api::FindArray(d, "status.conditions")) {
-    for (const auto& c : *conds) {
-      if (c.is_object() && api::GetString(c.get_object(), "type") == type) return &c.get_object();
-    }
-  }
-  return nullptr;
-}
-
 // A condition; lastTransitionTime kept from old when the status is unchanged, lastUpdateTime
 // kept unless touch.
 json::object Condition(const json::object* old, std::string_view type, std::string_view status,
@@ -505,7 +496,7 @@ bool DeploymentController::UpdateStatus(State& s) {
   std::string rs_name = s.new_rs ? std::string(api::GetString(*s.new_rs, "metadata.name")) : "";
 
   json::array conditions;
-  const json::object* old_avail = FindCondition(s.d, "Available");
+  const json::object* old_avail = api::FindCondition(s.d, "Available");
   if (available >= replicas - limits.max_unavailable) {
     conditions.push_back(Condition(old_avail, "Available", "True", "MinimumReplicasAvailable",
                                    "Deployment has minimum availability.", false, now));
@@ -513,7 +504,7 @@ bool DeploymentController::UpdateStatus(State& s) {
     conditions.push_back(Condition(old_avail, "Available", "False", "MinimumReplicasUnavailable",
                                    "Deployment does not have minimum availability.", false, now));
   }
-  const json::object* old_prog = FindCondition(s.d, "Progressing");
+  const json::object* old_prog = api::FindCondition(s.d, "Progressing");
   std::int64_t deadline = api::GetInt(s.d, "spec.progressDeadlineSeconds").value_or(600);
   bool requeue_deadline = false;
   if (api::GetBool(s.d, "spec.paused")) {

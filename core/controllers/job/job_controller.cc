@@ -26,25 +26,11 @@ namespace {
 constexpr int kBurst = 500;          // pods created or deleted per sync
 constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
-const json::object* FindCondition(const client::Object& job, std::string_view type) {
-  if (const json::array* conditions = api::FindArray(job, "status.conditions")) {
-    for (const auto& c : *conditions) {
-      if (c.is_object() && api::GetString(c.get_object(), "type") == type) return &c.get_object();
-    }
-  }
-  return nullptr;
-}
-
-bool HasTrueCondition(const client::Object& job, std::string_view type) {
-  const json::object* c = FindCondition(job, type);
-  return c && api::GetString(*c, "status") == "True";
-}
-
 // When the Job finished (its Complete or Failed condition turned True), if it did.
 std::optional<Clock::time_point> FinishedAt(const client::Object& job) {
   for (std::string_view type : {"Complete", "Failed"}) {
-    if (HasTrueCondition(job, type)) {
-      return api::ParseRfc3339(api::GetString(*FindCondition(job, type), "lastTransitionTime"))
+    if (api::ConditionIsTrue(job, type)) {
+      return api::ParseRfc3339(api::GetString(*api::FindCondition(job, type), "lastTransitionTime"))
           .value_or(Clock::now());
     }
   }
@@ -330,7 +316,7 @@ bool JobController::WriteStatus(const client::Object& job, const Counts& c) {
   };
   if (suspended) {
     set_condition("Suspended", "True", "JobSuspended", "Job suspended");
-  } else if (FindCondition(job, "Suspended")) {
+  } else if (api::FindCondition(job, "Suspended")) {
     set_condition("Suspended", "False", "JobResumed", "Job resumed");
   }
   if (!c.finish.empty()) set_condition(c.finish, "True", c.reason, c.message);

@@ -14,24 +14,13 @@ const api::Kind& KindOf(const char* group, const char* resource) {
   return *api::KindRegistry::Builtin().ByResource(group, "v1", resource);
 }
 
-const json::object* ReadyCondition(const json::object& node) {
-  if (const json::array* conditions = api::FindArray(node, "status.conditions")) {
-    for (const auto& c : *conditions) {
-      if (c.is_object() && api::GetString(c.get_object(), "type") == "Ready") {
-        return &c.get_object();
-      }
-    }
-  }
-  return nullptr;
-}
-
 std::string ReadyStatus(const json::object& node) {
-  const json::object* ready = ReadyCondition(node);
+  const json::object* ready = api::FindCondition(node, "Ready");
   return ready ? std::string(api::GetString(*ready, "status")) : "";
 }
 
 std::string ReadyHeartbeat(const json::object& node) {
-  const json::object* ready = ReadyCondition(node);
+  const json::object* ready = api::FindCondition(node, "Ready");
   return ready ? std::string(api::GetString(*ready, "lastHeartbeatTime")) : "";
 }
 
