@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
+#include <span>
 
 #include "core/api/api_time.h"
 #include "core/api/human_time.h"
@@ -11,9 +11,9 @@
 #include "core/controllers/common/claim.h"
 #include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/owner_refs.h"
-#include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/pod_writes.h"
 #include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
 
@@ -23,8 +23,7 @@ using Clock = std::chrono::system_clock;
 
 namespace {
 
-constexpr int kBurst = 500;          // pods created or deleted per sync
-constexpr int kParallelWrites = 64;  // API writes in flight per sync
+constexpr int kBurst = 500;  // pods created or deleted per sync
 
 // When the Job finished (its Complete or Failed condition turned True), if it did.
 std::optional<Clock::time_point> FinishedAt(const client::Object& job) {
@@ -225,54 +224,23 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
       diff = 0;
     }
   }
+  PodWriter writer{client_, events_, expectations_, key, job, JobKind()};
+  c.active = static_cast<std::int64_t>(active.size());
   if (diff < 0) {
     int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
-    expectations_.Expect(key, n, {});
-    const json::object* tmpl = api::FindObject(spec, "template");
-    std::atomic<bool> all_created{true};
-    ParallelFor(n, kParallelWrites, [&](int) {
-      auto r = CreatePodFromTemplate(client_, *tmpl, job, JobKind());
-      if (r.ok()) {
-        events_.Record(ref, "Normal", "SuccessfulCreate",
-                       "Created pod: " + std::string(api::GetString(*r, "metadata.name")));
-        return;
-      }
-      expectations_.CreationObserved(key);
-      all_created = false;
-      events_.Record(ref, "Warning", "FailedCreate", "Error creating: " + r.error().message);
-      spdlog::warn("job {}: create pod: {}", key, r.error().message);
-    });
-    if (!all_created) ok = false;
-    c.active = static_cast<std::int64_t>(active.size()) + n;
+    PodWrites created = CreatePods(writer, *api::FindObject(spec, "template"), n);
+    c.active += created.done;
+    ok = created.ok && ok;
   } else if (diff > 0) {
     // Newest first: the pods that have run the shortest.
     std::sort(active.begin(), active.end(), [](const auto& a, const auto& b) {
       return api::GetString(*a, "metadata.creationTimestamp") >
              api::GetString(*b, "metadata.creationTimestamp");
     });
-    std::int64_t n = std::min<std::int64_t>(diff, kBurst);
-    std::vector<std::string> uids;
-    for (std::int64_t i = 0; i < n; ++i)
-      uids.emplace_back(api::GetString(*active[i], "metadata.uid"));
-    expectations_.Expect(key, 0, uids);
-    std::atomic<bool> all_deleted{true};
-    ParallelFor(static_cast<int>(n), kParallelWrites, [&](int i) {
-      std::string pod_name(api::GetString(*active[i], "metadata.name"));
-      auto r = client_.Delete(PodKind(), ns, pod_name);
-      if (r.ok()) {
-        events_.Record(ref, "Normal", "SuccessfulDelete", "Deleted pod: " + pod_name);
-        return;
-      }
-      expectations_.DeletionObserved(key, uids[static_cast<std::size_t>(i)]);
-      if (r.error().code != 404) {
-        all_deleted = false;
-        spdlog::warn("job {}: delete pod: {}", key, r.error().message);
-      }
-    });
-    if (!all_deleted) ok = false;
-    c.active = static_cast<std::int64_t>(active.size()) - n;
-  } else {
-    c.active = static_cast<std::int64_t>(active.size());
+    std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(diff, kBurst));
+    PodWrites deleted = DeletePods(writer, std::span(active).first(n));
+    c.active -= deleted.done;
+    ok = deleted.ok && ok;
   }
   // A Job is finished only once its pods are gone (or were never there).
   if (!c.finish.empty() && (c.active > 0 || !ok)) {

@@ -3,15 +3,15 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
+#include <span>
 
 #include "core/api/json_fields.h"
 #include "core/controllers/common/claim.h"
 #include "core/controllers/common/enqueue_keys.h"
 #include "core/controllers/common/owner_refs.h"
-#include "core/controllers/common/parallel.h"
 #include "core/controllers/common/pod_status.h"
 #include "core/controllers/common/pod_template.h"
+#include "core/controllers/common/pod_writes.h"
 #include "core/controllers/common/status_fields.h"
 #include "core/controllers/common/workload_selector.h"
 #include "core/controllers/replicaset/pod_ranking.h"
@@ -165,65 +165,18 @@ bool ReplicaSetController::Sync(const std::string& key) {
   }
 
   std::int64_t replicas = api::GetInt(rs, "spec.replicas").value_or(1);
+  PodWriter writer{client_, events_, expectations_, key, rs, kind_};
   if (!BeingDeleted(rs)) {
     std::int64_t diff = static_cast<std::int64_t>(active.size()) - replicas;
     if (diff < 0) {
-      int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
-      expectations_.Expect(key, n, {});
       const json::object* tmpl = api::FindObject(rs, "spec.template");
       json::object empty;
-      // Slow start: batches of 1, 2, 4, ... so a failing template costs one call, not n. The
-      // writes of a batch go out together (the store commits them as a group).
-      int created = 0;
-      for (int batch = 1; created < n; batch *= 2) {
-        int this_batch = std::min(batch, n - created);
-        std::atomic<int> failed{0};
-        ParallelFor(this_batch, kParallelWrites, [&](int) {
-          auto r = CreatePodFromTemplate(client_, tmpl ? *tmpl : empty, rs, kind_);
-          if (r.ok()) {
-            events_.Record(client::ReferenceTo(rs, kind_), "Normal", "SuccessfulCreate",
-                           "Created pod: " + std::string(api::GetString(*r, "metadata.name")));
-          } else {
-            events_.Record(client::ReferenceTo(rs, kind_), "Warning", "FailedCreate",
-                           "Error creating: " + r.error().message);
-            ++failed;
-            expectations_.CreationObserved(key);
-            spdlog::warn("{} {}: create pod: {}", kind_.kind, key, r.error().message);
-          }
-        });
-        created += this_batch;
-        if (failed > 0) {
-          for (int i = created; i < n; ++i) expectations_.CreationObserved(key);
-          ok = false;
-          break;
-        }
-      }
+      int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
+      if (!CreatePods(writer, tmpl ? *tmpl : empty, n).ok) ok = false;
     } else if (diff > 0) {
       SortForDeletion(active);
-      std::int64_t n = std::min<std::int64_t>(diff, kBurst);
-      std::vector<std::string> uids;
-      for (std::int64_t i = 0; i < n; ++i) {
-        uids.emplace_back(api::GetString(*active[i], "metadata.uid"));
-      }
-      expectations_.Expect(key, 0, uids);
-      std::atomic<bool> all_deleted{true};
-      ParallelFor(static_cast<int>(n), kParallelWrites, [&](int i) {
-        std::string pod_name(api::GetString(*active[i], "metadata.name"));
-        auto r = client_.Delete(PodKind(), ns, pod_name);
-        if (r.ok()) {
-          events_.Record(client::ReferenceTo(rs, kind_), "Normal", "SuccessfulDelete",
-                         "Deleted pod: " + pod_name);
-        } else {
-          expectations_.DeletionObserved(key, uids[i]);
-          if (r.error().code != 404) {
-            events_.Record(client::ReferenceTo(rs, kind_), "Warning", "FailedDelete",
-                           "Error deleting: " + r.error().message);
-            all_deleted = false;
-            spdlog::warn("{} {}: delete pod: {}", kind_.kind, key, r.error().message);
-          }
-        }
-      });
-      if (!all_deleted) ok = false;
+      std::size_t n = static_cast<std::size_t>(std::min<std::int64_t>(diff, kBurst));
+      if (!DeletePods(writer, std::span(active).first(n)).ok) ok = false;
     }
   }
 

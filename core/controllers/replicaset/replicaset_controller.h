@@ -26,7 +26,6 @@ namespace skiff::controllers {
 class ReplicaSetController {
  public:
   static constexpr int kBurst = 500;
-  static constexpr int kParallelWrites = 64;  // API writes in flight per sync
 
   // kind: apps/v1 replicasets or v1 replicationcontrollers.
   ReplicaSetController(client::InformerFactory& informers, const api::Kind& kind, int workers = 2);
