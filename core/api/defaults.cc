@@ -50,6 +50,17 @@ void DefaultJob(json::object& obj) {
   DefaultTemplate(spec);
 }
 
+void DefaultCronJob(json::object& obj) {
+  json::object& spec = ChildObject(obj, "spec");
+  SetDefault(spec, "concurrencyPolicy", "Allow");
+  SetDefault(spec, "suspend", false);
+  SetDefault(spec, "successfulJobsHistoryLimit", 3);
+  SetDefault(spec, "failedJobsHistoryLimit", 1);
+  if (json::value* tmpl = spec.if_contains("jobTemplate"); tmpl && tmpl->is_object()) {
+    DefaultTemplate(ChildObject(tmpl->get_object(), "spec"));
+  }
+}
+
 void DefaultDaemonSet(json::object& obj) {
   json::object& spec = ChildObject(obj, "spec");
   json::object& strategy = ChildObject(spec, "updateStrategy");
@@ -207,8 +218,9 @@ void ApplyDefaults(const Kind& kind, json::object& obj) {
     if (k == "StatefulSet") DefaultStatefulSet(obj);
     return;
   }
-  if (kind.group == "batch" && k == "Job") {
-    DefaultJob(obj);
+  if (kind.group == "batch") {
+    if (k == "Job") DefaultJob(obj);
+    if (k == "CronJob") DefaultCronJob(obj);
     return;
   }
   if (kind.group == "storage.k8s.io" && k == "StorageClass") {

@@ -56,6 +56,7 @@ std::vector<Kind> BuiltinKinds() {
       {"apps", "StatefulSet", "statefulsets", true, {"sts"}, true, true, true},
       {"apps", "ControllerRevision", "controllerrevisions", true, {}, false, false, false},
       {"batch", "Job", "jobs", true, {}, true, true, false},
+      {"batch", "CronJob", "cronjobs", true, {"cj"}, true, true, false},
       {"coordination.k8s.io", "Lease", "leases", true, {}, false, false, false},
       {"storage.k8s.io", "StorageClass", "storageclasses", false, {"sc"}, false, false, false},
   };

@@ -28,8 +28,8 @@ struct Kind {
 
 class KindRegistry {
  public:
-  // The kinds this server serves (core/v1, apps/v1, batch/v1 Jobs, coordination.k8s.io/v1,
-  // storage.k8s.io/v1).
+  // The kinds this server serves (core/v1, apps/v1, batch/v1 Job and CronJob,
+  // coordination.k8s.io/v1, storage.k8s.io/v1).
   static const KindRegistry& Builtin();
 
   const std::vector<Kind>& All() const { return kinds_; }

@@ -17,6 +17,7 @@ PatchField Set() { return PatchField{List::kMergeSet, {}, nullptr}; }
 struct Schemas {
   PatchType object_meta, container, pod_spec, pod_status, pod_template, conditions_status;
   PatchType pod, workload_spec, workload, service_spec, service, node_spec, node_status, node;
+  PatchType job_template, cron_job_spec, cron_job;
   PatchType metadata_only;
 
   Schemas() {
@@ -48,6 +49,9 @@ struct Schemas {
     workload.fields = {{"metadata", Object(object_meta)},
                        {"spec", Object(workload_spec)},
                        {"status", Object(conditions_status)}};
+    job_template.fields = {{"metadata", Object(object_meta)}, {"spec", Object(workload_spec)}};
+    cron_job_spec.fields = {{"jobTemplate", Object(job_template)}};
+    cron_job.fields = {{"metadata", Object(object_meta)}, {"spec", Object(cron_job_spec)}};
     service_spec.fields = {{"ports", ByKey("port")}};
     service.fields = {{"metadata", Object(object_meta)},
                       {"spec", Object(service_spec)},
@@ -82,6 +86,8 @@ const PatchType* PatchTypeFor(const Kind& kind) {
     if (kind.kind == "ReplicationController") return &s.workload;
     if (kind.kind == "Service") return &s.service;
     if (kind.kind == "Node") return &s.node;
+  } else if (kind.group == "batch" && kind.kind == "CronJob") {
+    return &s.cron_job;
   } else if (kind.group == "apps" || kind.group == "batch") {
     return &s.workload;
   }

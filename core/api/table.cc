@@ -119,6 +119,7 @@ const TablePrinter* PrinterFor(std::string_view group, std::string_view resource
       {"apps", "statefulsets", StatefulSetPrinter},
       {"apps", "controllerrevisions", ControllerRevisionPrinter},
       {"batch", "jobs", JobPrinter},
+      {"batch", "cronjobs", CronJobPrinter},
       {"coordination.k8s.io", "leases", LeasePrinter},
       {"storage.k8s.io", "storageclasses", StorageClassPrinter},
   };

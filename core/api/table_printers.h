@@ -56,6 +56,7 @@ const TablePrinter& ReplicationControllerPrinter();
 const TablePrinter& DaemonSetPrinter();
 const TablePrinter& StatefulSetPrinter();
 const TablePrinter& JobPrinter();
+const TablePrinter& CronJobPrinter();
 const TablePrinter& ControllerRevisionPrinter();
 const TablePrinter& PersistentVolumePrinter();
 const TablePrinter& PersistentVolumeClaimPrinter();

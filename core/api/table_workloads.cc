@@ -148,6 +148,31 @@ TableRow JobRow(const json::object& job, TimePoint now) {
   return {std::move(cells), {}};
 }
 
+// kubectl's cronjob columns: schedule, time zone, suspend, active jobs, last schedule.
+TableRow CronJobRow(const json::object& cj, TimePoint now) {
+  std::string zone(GetString(cj, "spec.timeZone"));
+  const json::array* active = FindArray(cj, "status.active");
+  std::string last = "<none>";
+  if (auto t = ParseRfc3339(GetString(cj, "status.lastScheduleTime"))) {
+    last = HumanDuration(now - *t);
+  }
+  json::array cells{GetString(cj, "metadata.name"),
+                    GetString(cj, "spec.schedule"),
+                    zone.empty() ? "<none>" : zone,
+                    GetBool(cj, "spec.suspend") ? "True" : "False",
+                    static_cast<int64_t>(active ? active->size() : 0),
+                    last,
+                    Age(cj, now)};
+  const json::object* job_spec = FindObject(cj, "spec.jobTemplate.spec");
+  const json::object* pod_spec = job_spec ? FindObject(*job_spec, "template.spec") : nullptr;
+  auto [names, images] = ContainersAndImages(pod_spec ? *pod_spec : kEmpty);
+  cells.push_back(json::string(names));
+  cells.push_back(json::string(images));
+  std::string selector = job_spec ? SelectorString(job_spec->if_contains("selector")) : "";
+  cells.push_back(json::string(selector.empty() ? "<none>" : selector));
+  return {std::move(cells), {}};
+}
+
 }  // namespace
 
 const TablePrinter& ControllerRevisionPrinter() {
@@ -231,6 +256,21 @@ const TablePrinter& JobPrinter() {
        Images(),
        Selector()},
       JobRow};
+  return kPrinter;
+}
+
+const TablePrinter& CronJobPrinter() {
+  static const TablePrinter kPrinter{{NameColumn(),
+                                      {"Schedule", "string", "The schedule in Cron format."},
+                                      {"Timezone", "string", "The time zone the schedule is in."},
+                                      {"Suspend", "boolean", "Whether new jobs are started."},
+                                      {"Active", "integer", "The number of jobs running."},
+                                      {"Last Schedule", "string", "When a job was last scheduled."},
+                                      AgeColumn(),
+                                      Containers(),
+                                      Images(),
+                                      Selector()},
+                                     CronJobRow};
   return kPrinter;
 }
 

@@ -25,6 +25,11 @@ void ValidatePod(const boost::json::object& obj, FieldErrors& errs);
 void ValidateDeployment(const boost::json::object& obj, FieldErrors& errs);
 void ValidateReplicaSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateJob(const boost::json::object& obj, FieldErrors& errs);
+// A Job's spec at path ("spec", or "spec.jobTemplate.spec" of a CronJob, whose Jobs get their
+// selector when they are created).
+void ValidateJobSpec(const boost::json::object& spec, const std::string& path, bool has_selector,
+                     FieldErrors& errs);
+void ValidateCronJob(const boost::json::object& obj, FieldErrors& errs);
 void ValidateDaemonSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateStatefulSet(const boost::json::object& obj, FieldErrors& errs);
 void ValidateReplicationController(const boost::json::object& obj, FieldErrors& errs);

@@ -2,6 +2,7 @@
 #include <boost/json/array.hpp>
 #include <string>
 
+#include "core/api/cron_schedule.h"
 #include "core/api/json_fields.h"
 #include "core/api/selectors.h"
 #include "core/api/validate_kinds.h"
@@ -20,18 +21,19 @@ const json::object& SpecOf(const json::object& obj) {
 }
 
 // The metav1.LabelSelector at spec.selector: required, valid and not empty.
-void ValidateSelector(const json::object& spec, std::string_view owner, FieldErrors& errs) {
+void ValidateSelector(const json::object& spec, std::string_view owner, FieldErrors& errs,
+                      const std::string& path = "spec.selector") {
   const json::value* selector = spec.if_contains("selector");
   if (selector == nullptr || selector->is_null()) {
-    errs.Required("spec.selector");
+    errs.Required(path);
     return;
   }
-  ValidateLabelSelector(*selector, "spec.selector", errs);
+  ValidateLabelSelector(*selector, path, errs);
   const json::object* sel = selector->if_object();
   const json::object* labels = sel ? FindObject(*sel, "matchLabels") : nullptr;
   const json::array* exprs = sel ? FindArray(*sel, "matchExpressions") : nullptr;
   if ((labels == nullptr || labels->empty()) && (exprs == nullptr || exprs->empty())) {
-    errs.Invalid("spec.selector", *selector, "empty selector is invalid for " + std::string(owner));
+    errs.Invalid(path, *selector, "empty selector is invalid for " + std::string(owner));
   }
 }
 
@@ -91,6 +93,41 @@ void ValidateTemplate(const json::object& spec, std::string_view owner, FieldErr
 
 }  // namespace
 
+void ValidateJobSpec(const json::object& spec, const std::string& path, bool has_selector,
+                     FieldErrors& errs) {
+  for (std::string_view field :
+       {"parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"}) {
+    ValidateNonNegative(spec, field, Child(path, field), errs);
+  }
+  if (auto deadline = GetInt(spec, "activeDeadlineSeconds"); deadline && *deadline <= 0) {
+    errs.Invalid(Child(path, "activeDeadlineSeconds"), spec.at("activeDeadlineSeconds"),
+                 "must be greater than 0");
+  }
+  // What skiff's Job controller does not do is refused rather than ignored.
+  ValidateEnum(spec, "completionMode", Child(path, "completionMode"), {"NonIndexed"}, false, errs);
+  for (std::string_view field :
+       {"podFailurePolicy", "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes"}) {
+    if (spec.contains(field)) {
+      errs.Forbidden(Child(path, field), "not supported by this server's Job controller");
+    }
+  }
+  if (const json::value* managed = spec.if_contains("managedBy");
+      managed != nullptr && *managed != "kubernetes.io/job-controller") {
+    errs.NotSupported(Child(path, "managedBy"), *managed, {"kubernetes.io/job-controller"});
+  }
+  std::optional<LabelSelector> selector;
+  if (has_selector) {
+    ValidateSelector(spec, "job", errs, Child(path, "selector"));
+    const json::value* sel = spec.if_contains("selector");
+    if (auto parsed = LabelSelector::FromJson(sel ? *sel : json::value()); parsed.ok()) {
+      selector = std::move(parsed.value());
+    }
+  }
+  const json::object* tmpl = FindObject(spec, "template");
+  ValidateWorkloadTemplate(tmpl ? *tmpl : kEmpty, Child(path, "template"),
+                           selector ? &*selector : nullptr, "Job", errs, {"OnFailure", "Never"});
+}
+
 void ValidateWorkloadTemplate(const json::object& tmpl, const std::string& path,
                               const LabelSelector* selector, std::string_view owner,
                               FieldErrors& errs,
@@ -145,33 +182,38 @@ void ValidateDeployment(const json::object& obj, FieldErrors& errs) {
 }
 
 void ValidateJob(const json::object& obj, FieldErrors& errs) {
+  ValidateJobSpec(SpecOf(obj), "spec", true, errs);
+}
+
+void ValidateCronJob(const json::object& obj, FieldErrors& errs) {
+  // Its Jobs are named <name>-<minutes since 1970>, 11 characters more.
+  if (std::string_view name = GetString(obj, "metadata.name"); name.size() > 52) {
+    errs.Invalid("metadata.name", json::string(name), "must be no more than 52 characters");
+  }
   const json::object& spec = SpecOf(obj);
+  const json::value* schedule = spec.if_contains("schedule");
+  if (schedule == nullptr || !schedule->is_string() || schedule->get_string().empty()) {
+    errs.Required("spec.schedule");
+  } else if (std::string error; !CronSchedule::Parse(schedule->get_string(), &error)) {
+    errs.Invalid("spec.schedule", *schedule, error);
+  }
+  if (const json::value* zone = spec.if_contains("timeZone");
+      zone != nullptr && !zone->is_null() && *zone != "UTC" && *zone != "Etc/UTC") {
+    errs.NotSupported("spec.timeZone", *zone, {"UTC", "Etc/UTC"});
+  }
+  ValidateEnum(spec, "concurrencyPolicy", "spec.concurrencyPolicy", {"Allow", "Forbid", "Replace"},
+               false, errs);
   for (std::string_view field :
-       {"parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"}) {
+       {"startingDeadlineSeconds", "successfulJobsHistoryLimit", "failedJobsHistoryLimit"}) {
     ValidateNonNegative(spec, field, Child("spec", field), errs);
   }
-  if (auto deadline = GetInt(spec, "activeDeadlineSeconds"); deadline && *deadline <= 0) {
-    errs.Invalid("spec.activeDeadlineSeconds", spec.at("activeDeadlineSeconds"),
-                 "must be greater than 0");
+  const json::object* job_spec = FindObject(spec, "jobTemplate.spec");
+  if (job_spec == nullptr) {
+    errs.Required("spec.jobTemplate.spec");
+    return;
   }
-  // What skiff's Job controller does not do is refused rather than ignored.
-  ValidateEnum(spec, "completionMode", "spec.completionMode", {"NonIndexed"}, false, errs);
-  for (std::string_view field :
-       {"podFailurePolicy", "successPolicy", "backoffLimitPerIndex", "maxFailedIndexes"}) {
-    if (spec.contains(field)) {
-      errs.Forbidden(Child("spec", field), "not supported by this server's Job controller");
-    }
-  }
-  if (const json::value* managed = spec.if_contains("managedBy");
-      managed != nullptr && *managed != "kubernetes.io/job-controller") {
-    errs.NotSupported("spec.managedBy", *managed, {"kubernetes.io/job-controller"});
-  }
-  ValidateSelector(spec, "job", errs);
-  const json::object* tmpl = FindObject(spec, "template");
-  const json::value* selector = spec.if_contains("selector");
-  auto parsed = LabelSelector::FromJson(selector ? *selector : json::value());
-  ValidateWorkloadTemplate(tmpl ? *tmpl : kEmpty, "spec.template", parsed.ok() ? &*parsed : nullptr,
-                           "Job", errs, {"OnFailure", "Never"});
+  // The Jobs get their selector when they are created, unless the template sets one.
+  ValidateJobSpec(*job_spec, "spec.jobTemplate.spec", job_spec->contains("selector"), errs);
 }
 
 void ValidateReplicaSet(const json::object& obj, FieldErrors& errs) {

@@ -39,6 +39,7 @@ KindRules RulesFor(const Kind& kind) {
   if (kind.group == "batch" && k == "Job") {
     return {NameRule::kDnsSubdomain, ValidateJob, ValidateJobUpdate};
   }
+  if (kind.group == "batch" && k == "CronJob") return {NameRule::kDnsSubdomain, ValidateCronJob};
   if (kind.group == "coordination.k8s.io" && k == "Lease")
     return {NameRule::kDnsSubdomain, ValidateLease};
   if (kind.group == "storage.k8s.io" && k == "StorageClass") {

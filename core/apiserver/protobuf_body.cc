@@ -35,6 +35,7 @@ std::unique_ptr<pb::Message> MessageFor(std::string_view api_version, std::strin
   }
   if (api_version == "apps/v1" && kind == "Deployment") return std::make_unique<k8s::Deployment>();
   if (api_version == "batch/v1" && kind == "Job") return std::make_unique<k8s::Job>();
+  if (api_version == "batch/v1" && kind == "CronJob") return std::make_unique<k8s::CronJob>();
   return nullptr;
 }
 
@@ -177,7 +178,7 @@ api::ApiResult<json::object> DecodeProtobufBody(std::string_view body) {
   if (!message) {
     return Unsupported(
         "protobuf bodies are decoded for v1 Namespace, ConfigMap, Secret and Service, apps/v1 "
-        "Deployment and batch/v1 Job (" +
+        "Deployment and batch/v1 Job and CronJob (" +
         api_version + " " + kind + " is not); send application/json or application/yaml");
   }
   if (!message->ParseFromString(unknown.raw())) {

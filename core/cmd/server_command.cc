@@ -22,6 +22,7 @@
 #include "core/client/in_process_client.h"
 #include "core/client/informer_factory.h"
 #include "core/cmd/agent_command.h"
+#include "core/controllers/cronjob/cronjob_controller.h"
 #include "core/controllers/daemonset/daemonset_controller.h"
 #include "core/controllers/deployment/deployment_controller.h"
 #include "core/controllers/endpoints/endpoints_controller.h"
@@ -186,13 +187,15 @@ int RunServer(const ServerOptions& opts) {
       return 1;
     }
   }
-  // The DaemonSet, StatefulSet and Job controllers.
+  // The DaemonSet, StatefulSet, Job and CronJob controllers.
   controllers::DaemonSetController daemonsets(informers);
   daemonsets.Start();
   controllers::StatefulSetController statefulsets(informers);
   statefulsets.Start();
   controllers::JobController jobs(informers);
   jobs.Start();
+  controllers::CronJobController cronjobs(informers);
+  cronjobs.Start();
   apiserver::Compactor compactor(
       **store,
       std::chrono::milliseconds(static_cast<long>(opts.compaction_interval_seconds * 1000)));

@@ -262,5 +262,18 @@ TEST(TableTest, JobStatusCompletionsAndDuration) {
   EXPECT_EQ(Cells(Table("batch/v1", "Job", done, At("2024-05-01T10:00:00Z"))).at(3), "42s");
 }
 
+TEST(TableTest, CronJobScheduleSuspendActiveAndLastSchedule) {
+  const char* cj = R"({"metadata":{"name":"tick","creationTimestamp":"2024-05-01T09:00:00Z"},
+    "spec":{"schedule":"*/5 * * * *","suspend":false,"jobTemplate":{"spec":{"template":{"spec":{
+      "containers":[{"name":"c","image":"busybox"}]}}}}},
+    "status":{"active":[{"name":"tick-1"}],"lastScheduleTime":"2024-05-01T09:55:00Z"}})";
+  json::object t = Table("batch/v1", "CronJob", cj, At("2024-05-01T10:00:00Z"));
+  EXPECT_EQ(ColumnNames(t),
+            (std::vector<std::string>{"Name", "Schedule", "Timezone", "Suspend", "Active",
+                                      "Last Schedule", "Age", "Containers", "Images", "Selector"}));
+  EXPECT_EQ(Cells(t), json::parse(R"(["tick","*/5 * * * *","<none>","False",1,"5m","60m","c",
+    "busybox","<none>"])"));
+}
+
 }  // namespace
 }  // namespace skiff::api

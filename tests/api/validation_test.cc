@@ -350,5 +350,28 @@ TEST(ValidationTest, JobPodsRunToCompletionAndUnsupportedFeaturesAreRefused) {
   EXPECT_CAUSE(causes, "spec.template.metadata.labels", "FieldValueInvalid");
 }
 
+TEST(ValidationTest, CronJobScheduleZoneAndJobTemplate) {
+  const char* ok = R"({"metadata":{"name":"tick","namespace":"default"},"spec":{
+    "schedule":"*/5 * * * *","jobTemplate":{"spec":{"template":{"spec":{
+      "restartPolicy":"OnFailure","containers":[{"name":"c","image":"busybox"}]}}}}}})";
+  EXPECT_TRUE(Create("batch/v1", "CronJob", ok).empty()) << Dump(Create("batch/v1", "CronJob", ok));
+  auto causes =
+      Create("batch/v1", "CronJob",
+             R"({"metadata":{"name":"a-name-that-is-longer-than-fifty-two-characters-in-all-xyz",
+    "namespace":"default"},"spec":{"schedule":"* * *","timeZone":"Europe/Paris",
+    "concurrencyPolicy":"Sometimes","jobTemplate":{"spec":{"template":{"spec":{
+      "containers":[{"name":"c","image":"busybox"}]}}}}}})");
+  EXPECT_CAUSE(causes, "metadata.name", "FieldValueInvalid");
+  EXPECT_CAUSE(causes, "spec.schedule", "FieldValueInvalid");
+  EXPECT_CAUSE(causes, "spec.timeZone", "FieldValueNotSupported");
+  EXPECT_CAUSE(causes, "spec.concurrencyPolicy", "FieldValueNotSupported");
+  // The pod template defaults to restartPolicy Always, which a Job may not have.
+  EXPECT_CAUSE(causes, "spec.jobTemplate.spec.template.spec.restartPolicy",
+               "FieldValueNotSupported");
+  causes = Create("batch/v1", "CronJob", R"({"metadata":{"name":"x","namespace":"default"},
+    "spec":{"jobTemplate":{"spec":{}}}})");
+  EXPECT_CAUSE(causes, "spec.schedule", "FieldValueRequired");
+}
+
 }  // namespace
 }  // namespace skiff::api

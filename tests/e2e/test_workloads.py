@@ -2,7 +2,8 @@
 node, the mock runtime), driven by the real kubectl. A Deployment becomes Running pods, scales,
 rolls out a new image (`kubectl rollout status`), rolls back (`kubectl rollout undo`), restarts
 (`kubectl rollout restart`), and its ReplicaSets and pods are garbage-collected when it is
-deleted. A Job runs its pods to completion (`kubectl wait --for=condition=complete`)."""
+deleted. A Job runs its pods to completion (`kubectl wait --for=condition=complete`); a
+CronJob's Jobs are its own (`kubectl create job --from=cronjob/...`)."""
 
 import json
 import re
@@ -215,6 +216,29 @@ class WorkloadsTest(unittest.TestCase):
                            if p.get("status", {}).get("phase") == "Running"])
         self.kubectl("delete", "job", "hello", "batch")
         self.wait("the jobs' pods to go", lambda: not self.items("pods", "batch.kubernetes.io/job-name"))
+
+
+    def test_cronjob(self):
+        out = self.kubectl("create", "cronjob", "yearly", "--image=busybox",
+                           "--schedule=0 0 1 1 *", "--", "sleep", "3600")
+        self.assertIn("cronjob.batch/yearly created", out)
+        table = self.kubectl("get", "cronjobs").splitlines()
+        self.assertEqual(table[0].split(), ["NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE",
+                                            "LAST", "SCHEDULE", "AGE"])
+        self.assertEqual(table[1].split()[:6], ["yearly", "0", "0", "1", "1", "*"])
+        # A Job from its template, now (as `kubectl create job --from` makes it: protobuf).
+        self.assertIn("job.batch/now created",
+                      self.kubectl("create", "job", "now", "--from=cronjob/yearly"))
+        def active():
+            cj = json.loads(self.kubectl("get", "cronjob", "yearly", "-o", "json"))
+            return [a["name"] for a in cj.get("status", {}).get("active", [])]
+        self.wait("the CronJob to list its running Job", lambda: active() == ["now"])
+        r = self.server.kubectl("create", "cronjob", "bad", "--image=busybox",
+                                "--schedule=61 * * * *", check=False)
+        self.assertIn('spec.schedule: Invalid value: "61 * * * *"', r[1])
+        self.kubectl("delete", "cronjob", "yearly")
+        self.wait("its Job to go", lambda: not self.items("jobs", "job-name=now") and
+                  "now" not in self.kubectl("get", "jobs", "-o", "name"))
 
 
 if __name__ == "__main__":
