@@ -66,13 +66,10 @@ CronJobController::CronJobController(client::InformerFactory& informers, Clock n
 CronJobController::~CronJobController() { runner_.Stop(); }
 
 void CronJobController::Start() {
-  handlers_.push_back(jobs_.AddHandlers(
-      client::InformerHandlers{[this](const client::Object& o) { OnJob(o); },
-                               [this](const client::Object&, const client::Object& o) { OnJob(o); },
-                               [this](const client::Object& o) {
-                                 job_index_.Remove(o);
-                                 OnJob(o);
-                               }}));
+  handlers_.push_back(jobs_.AddHandlers(client::InformerHandlers{
+      [this](const client::Object& o) { OnJob(o, false); },
+      [this](const client::Object&, const client::Object& o) { OnJob(o, false); },
+      [this](const client::Object& o) { OnJob(o, true); }}));
   handlers_.push_back(cronjobs_.AddHandlers(EnqueueKeys(queue_)));
   jobs_.Start();
   cronjobs_.Start();
@@ -87,8 +84,12 @@ void CronJobController::ResyncAll() {
   for (const auto& cj : cronjobs_.List()) queue_.Add(client::ObjectKey(*cj));
 }
 
-void CronJobController::OnJob(const client::Object& job) {
-  if (api::GetString(job, "metadata.deletionTimestamp").empty()) job_index_.Upsert(job);
+void CronJobController::OnJob(const client::Object& job, bool deleted) {
+  if (deleted) {
+    job_index_.Remove(job);
+  } else {
+    job_index_.Upsert(job);
+  }
   auto ref = ControllerRef(job);
   if (ref && ref->kind == "CronJob") {
     queue_.Add(std::string(api::GetString(job, "metadata.namespace")) + "/" + ref->name);
@@ -101,7 +102,9 @@ bool CronJobController::Sync(const std::string& key) {
   if (!cached) return true;
   const client::Object& cj = *cached;
   if (BeingDeleted(cj)) return true;
-  const json::object& spec = *api::FindObject(cj, "spec");
+  const json::object* spec_ptr = api::FindObject(cj, "spec");
+  if (spec_ptr == nullptr) return true;  // validation refuses these
+  const json::object& spec = *spec_ptr;
   std::string error;
   auto schedule = api::CronSchedule::Parse(api::GetString(spec, "schedule"), &error);
   if (!schedule) return true;  // validation refuses these

@@ -45,7 +45,8 @@ class CronJobController {
  private:
   // True when done with key; false to retry it with back-off.
   bool Sync(const std::string& key);
-  void OnJob(const client::Object& job);
+  // Keeps the index and queues the owning CronJob.
+  void OnJob(const client::Object& job, bool deleted);
 
   client::Client& client_;
   const Clock now_;

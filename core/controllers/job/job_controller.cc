@@ -171,7 +171,9 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
   c.succeeded = std::max(succeeded, api::GetInt(job, "status.succeeded").value_or(0));
   c.failed = std::max(failed, api::GetInt(job, "status.failed").value_or(0));
 
-  const json::object& spec = *api::FindObject(job, "spec");
+  static const json::object kEmpty;
+  const json::object* spec_ptr = api::FindObject(job, "spec");
+  const json::object& spec = spec_ptr ? *spec_ptr : kEmpty;
   const bool suspended = api::GetBool(spec, "suspend");
   auto now = Clock::now();
   c.start_time = std::string(api::GetString(job, "status.startTime"));
@@ -228,7 +230,8 @@ bool JobController::SyncPods(const std::string& key, const client::Object& job, 
   c.active = static_cast<std::int64_t>(active.size());
   if (diff < 0) {
     int n = static_cast<int>(std::min<std::int64_t>(-diff, kBurst));
-    PodWrites created = CreatePods(writer, *api::FindObject(spec, "template"), n);
+    const json::object* tmpl = api::FindObject(spec, "template");
+    PodWrites created = CreatePods(writer, tmpl ? *tmpl : kEmpty, n);
     c.active += created.done;
     ok = created.ok && ok;
   } else if (diff > 0) {
