@@ -20,8 +20,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 namespace {
 
-// Missed start times looked at, at most (Kubernetes gives up on a CronJob after 100 missed).
-constexpr int kMaxMissed = 100000;
+// How far back missed start times are looked for: only the latest runs, and a minutely
+// schedule has ~576,000 times in this window.
+constexpr auto kMissedWindow = std::chrono::days(400);
 
 const char* kScheduledAnnotation = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
@@ -157,9 +158,10 @@ bool CronJobController::Sync(const std::string& key) {
   if (auto deadline = api::GetInt(spec, "startingDeadlineSeconds")) {
     earliest = std::max(earliest, now - std::chrono::seconds(*deadline));
   }
+  earliest = std::max<TimePoint>(earliest, now - kMissedWindow);
   std::optional<api::CronSchedule::Time> due;
   auto t = schedule->Next(std::chrono::time_point_cast<std::chrono::seconds>(earliest));
-  for (int i = 0; t && *t <= now && i < kMaxMissed; ++i) {
+  while (t && *t <= now) {
     due = t;
     t = schedule->Next(*t);
   }
