@@ -40,7 +40,7 @@ std::unique_ptr<pb::Message> MessageFor(std::string_view api_version, std::strin
 }
 
 // The first field of `message` (or of a message in it) that this build does not declare, as
-// "Type.field N", or nullopt. Such a field would be lost in the conversion.
+// "Type field N", or nullopt. Such a field would be lost in the conversion.
 std::optional<std::string> FirstUndeclaredField(const pb::Message& message) {
   const pb::Reflection& reflection = *message.GetReflection();
   const pb::UnknownFieldSet& unknown = reflection.GetUnknownFields(message);
