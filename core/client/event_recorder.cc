@@ -25,6 +25,14 @@ ObjectReference ReferenceTo(const Object& obj, const api::Kind& kind) {
                          std::string(api::GetString(obj, "metadata.resourceVersion"))};
 }
 
+boost::json::object ToJson(const ObjectReference& ref) {
+  boost::json::object out{
+      {"apiVersion", ref.api_version}, {"kind", ref.kind}, {"name", ref.name}, {"uid", ref.uid}};
+  if (!ref.ns.empty()) out["namespace"] = ref.ns;
+  if (!ref.resource_version.empty()) out["resourceVersion"] = ref.resource_version;
+  return out;
+}
+
 EventRecorder::EventRecorder(Client& client, std::string component, std::size_t max_backlog,
                              int writers)
     : client_(client),
@@ -66,17 +74,13 @@ void EventRecorder::Record(const ObjectReference& obj, std::string type, std::st
   char suffix[32];
   std::snprintf(suffix, sizeof(suffix), ".%llx", static_cast<unsigned long long>(nanos));
   std::string now = api::NowApiTime();
-  boost::json::object involved{
-      {"apiVersion", obj.api_version}, {"kind", obj.kind}, {"name", obj.name}, {"uid", obj.uid}};
-  if (!obj.ns.empty()) involved["namespace"] = obj.ns;
-  if (!obj.resource_version.empty()) involved["resourceVersion"] = obj.resource_version;
   // Events of cluster-scoped objects live in "default", as in Kubernetes.
   std::string ns = obj.ns.empty() ? "default" : obj.ns;
   Object ev{
       {"apiVersion", "v1"},
       {"kind", "Event"},
       {"metadata", {{"name", obj.name + suffix}, {"namespace", ns}}},
-      {"involvedObject", std::move(involved)},
+      {"involvedObject", ToJson(obj)},
       {"reason", std::move(reason)},
       {"message", std::move(message)},
       {"type", std::move(type)},

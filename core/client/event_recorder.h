@@ -34,6 +34,9 @@ struct ObjectReference {
 // A reference to obj, of kind (apiVersion and kind come from kind, as informer copies may
 // lack them).
 ObjectReference ReferenceTo(const Object& obj, const api::Kind& kind);
+// As a core/v1 ObjectReference object (namespace and resourceVersion only when set), e.g. an
+// Event's involvedObject, a PV's claimRef, a CronJob's active Jobs.
+boost::json::object ToJson(const ObjectReference& ref);
 
 class EventRecorder {
  public:

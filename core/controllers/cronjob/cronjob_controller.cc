@@ -26,24 +26,8 @@ constexpr auto kMissedWindow = std::chrono::days(400);
 
 const char* kScheduledAnnotation = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
-// "Complete" or "Failed" once the Job finished, else "".
-std::string_view Finished(const client::Object& job) {
-  if (api::ConditionIsTrue(job, "Complete")) return "Complete";
-  if (api::ConditionIsTrue(job, "Failed")) return "Failed";
-  return "";
-}
-
 TimePoint Timestamp(const client::Object& obj, std::string_view path) {
   return api::ParseRfc3339(api::GetString(obj, path)).value_or(TimePoint{});
-}
-
-json::object JobReference(const client::Object& job) {
-  return json::object{{"apiVersion", "batch/v1"},
-                      {"kind", "Job"},
-                      {"namespace", api::GetString(job, "metadata.namespace")},
-                      {"name", api::GetString(job, "metadata.name")},
-                      {"uid", api::GetString(job, "metadata.uid")},
-                      {"resourceVersion", api::GetString(job, "metadata.resourceVersion")}};
 }
 
 }  // namespace
@@ -118,7 +102,7 @@ bool CronJobController::Sync(const std::string& key) {
   for (auto& job :
        GetAll(jobs_, job_index_.Keys(OwnerIndexKey(api::GetString(cj, "metadata.uid"))))) {
     if (BeingDeleted(*job)) continue;
-    std::string_view outcome = Finished(*job);
+    std::string_view outcome = JobOutcome(*job);
     (outcome == "Complete" ? succeeded : outcome == "Failed" ? failed : running).push_back(job);
   }
   auto by_start = [](const client::ObjectPtr& a, const client::ObjectPtr& b) {
@@ -212,7 +196,8 @@ bool CronJobController::Sync(const std::string& key) {
   // Status, then wake at the next scheduled time.
   json::array active;
   std::sort(running.begin(), running.end(), by_start);
-  for (const auto& job : running) active.push_back(JobReference(*job));
+  for (const auto& job : running)
+    active.push_back(client::ToJson(client::ReferenceTo(*job, JobKind())));
   json::object status{{"active", std::move(active)}};
   if (!last_schedule.empty()) status["lastScheduleTime"] = last_schedule;
   if (!last_success.empty()) status["lastSuccessfulTime"] = last_success;

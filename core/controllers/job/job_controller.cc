@@ -27,13 +27,10 @@ constexpr int kBurst = 500;  // pods created or deleted per sync
 
 // When the Job finished (its Complete or Failed condition turned True), if it did.
 std::optional<Clock::time_point> FinishedAt(const client::Object& job) {
-  for (std::string_view type : {"Complete", "Failed"}) {
-    if (api::ConditionIsTrue(job, type)) {
-      return api::ParseRfc3339(api::GetString(*api::FindCondition(job, type), "lastTransitionTime"))
-          .value_or(Clock::now());
-    }
-  }
-  return std::nullopt;
+  std::string_view outcome = JobOutcome(job);
+  if (outcome.empty()) return std::nullopt;
+  return api::ParseRfc3339(api::GetString(*api::FindCondition(job, outcome), "lastTransitionTime"))
+      .value_or(Clock::now());
 }
 
 // When the pod's containers last ended (their latest terminated.finishedAt), if it says.
@@ -54,6 +51,12 @@ std::optional<Clock::time_point> ContainersEndedAt(const client::Object& pod) {
 const api::Kind& JobKind() {
   static const api::Kind& kind = *api::KindRegistry::Builtin().ByResource("batch", "v1", "jobs");
   return kind;
+}
+
+std::string_view JobOutcome(const client::Object& job) {
+  if (api::ConditionIsTrue(job, "Complete")) return "Complete";
+  if (api::ConditionIsTrue(job, "Failed")) return "Failed";
+  return "";
 }
 
 // What one sync found and decided: the status it writes.
@@ -141,7 +144,7 @@ bool JobController::Sync(const std::string& key) {
 }
 
 bool JobController::SyncPods(const std::string& key, const client::Object& job, Counts& c) {
-  auto [ns, name] = SplitKey(key);
+  const std::string ns(api::GetString(job, "metadata.namespace"));
   std::string uid(api::GetString(job, "metadata.uid"));
   Claimed claimed =
       ClaimDependents(client_, PodKind(), job, JobKind(), WorkloadSelector(job, JobKind()),

@@ -31,6 +31,8 @@
 namespace skiff::controllers {
 
 const api::Kind& JobKind();
+// "Complete" or "Failed" once the Job finished (that condition is True), else "".
+std::string_view JobOutcome(const client::Object& job);
 
 class JobController {
  public:

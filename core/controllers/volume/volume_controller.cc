@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/api/json_fields.h"
+#include "core/client/event_recorder.h"
 #include "core/controllers/volume/volume_matching.h"
 
 namespace skiff::controllers {
@@ -241,13 +242,7 @@ bool VolumeController::Bind(client::Object volume, const client::Object& claim) 
   if (ref == nullptr || api::GetString(*ref, "uid").empty()) {
     bool by_us = ref == nullptr;
     json::object& spec = api::ChildObject(volume, "spec");
-    spec["claimRef"] =
-        json::object{{"kind", "PersistentVolumeClaim"},
-                     {"namespace", ns},
-                     {"name", name},
-                     {"uid", uid},
-                     {"apiVersion", "v1"},
-                     {"resourceVersion", api::GetString(claim, "metadata.resourceVersion")}};
+    spec["claimRef"] = client::ToJson(client::ReferenceTo(claim, ClaimKind()));
     if (by_us) {
       api::ChildObject(api::ChildObject(volume, "metadata"), "annotations")[kBoundByController] =
           "yes";
